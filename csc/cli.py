@@ -1,0 +1,111 @@
+"""`python -m csc COMMAND`: fetch, tidy, value, measures, build, chapter. Errors are one line on stderr."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import paths
+from .errors import CscError
+
+
+def cmd_fetch(args) -> int:
+    from . import fetch, manifest
+
+    sources = manifest.load()
+    mirror = paths.mirror()
+    if mirror is not None and not mirror.is_dir():
+        raise CscError(f"CSC_DATA_MIRROR={mirror} is not a directory")
+    outcomes = fetch.fetch_all(sources, mirror)
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.action] = counts.get(outcome.action, 0) + 1
+        if outcome.action == "failed":
+            print(f"csc fetch: error: {outcome.message}", file=sys.stderr)
+    strays = fetch.remove_strays(sources, paths.RAW) if paths.RAW.is_dir() else []
+    for stray in strays:
+        print(f"csc fetch: note: {stray} is not in the manifest (left in place)", file=sys.stderr)
+    origin = f"mirror {mirror}" if mirror else "official URLs"
+    print(f"csc fetch: {len(outcomes)} files from {origin}: "
+          + ", ".join(f"{n} {a}" for a, n in sorted(counts.items())))
+    return 1 if counts.get("failed") else 0
+
+
+def cmd_tidy(args) -> int:
+    from . import tidy
+
+    result = tidy.build(args.tables or None, force=args.force)
+    print("csc tidy: " + ", ".join(f"{t} {r}" for t, r in result.items()))
+    return 0
+
+
+def cmd_value(args) -> int:
+    from . import query
+
+    result = query.value(args.measure, area=args.area, period=args.period, vintage=args.vintage,
+                         breakdown=args.breakdown or "")
+    print(query.format_plain(result))
+    return 0
+
+
+def cmd_measures(args) -> int:
+    from .catalogue import catalogue
+
+    for m in catalogue().values():
+        print(f"{m.name:<34} {m.unit:<15} {m.label}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from . import build
+
+    return build.main(pdf=not args.no_pdf, force=args.force)
+
+
+def cmd_chapter(args) -> int:
+    from . import build
+
+    params = {k: v for k, v in (("area", args.area), ("vintage", args.vintage)) if v}
+    for item in args.param or []:
+        key, _, value = item.partition("=")
+        params[key] = value
+    return build.run_for_area(args.name, params, out=args.out)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="csc", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("fetch", help="materialise data/raw/ from CSC_DATA_MIRROR or official URLs").set_defaults(
+        func=cmd_fetch)
+    t = sub.add_parser("tidy", help="build validated tidy tables in data/tidy/")
+    t.add_argument("tables", nargs="*")
+    t.add_argument("--force", action="store_true")
+    t.set_defaults(func=cmd_tidy)
+    v = sub.add_parser("value", help="print one published figure")
+    v.add_argument("measure")
+    v.add_argument("--area", default="E92000001")
+    v.add_argument("--period", required=True)
+    v.add_argument("--vintage", default="latest")
+    v.add_argument("--breakdown", default="")
+    v.set_defaults(func=cmd_value)
+    sub.add_parser("measures", help="list the measure catalogue").set_defaults(func=cmd_measures)
+    b = sub.add_parser("build", help="tidy, execute changed chapters, build HTML and PDF")
+    b.add_argument("--no-pdf", action="store_true")
+    b.add_argument("--force", action="store_true", help="re-execute every chapter")
+    b.set_defaults(func=cmd_build)
+    c = sub.add_parser("chapter", help="execute one chapter for another area or vintage")
+    c.add_argument("name")
+    c.add_argument("--area")
+    c.add_argument("--vintage")
+    c.add_argument("-p", "--param", action="append", help="KEY=VALUE, any other chapter parameter")
+    c.add_argument("--out", help="output folder (default _build/areas/)")
+    c.set_defaults(func=cmd_chapter)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CscError as exc:
+        print(f"csc {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code

@@ -1,0 +1,138 @@
+"""Areas: England, regions and upper-tier LAs with their codes over time, recodes and reorganisations.
+
+The lookup is built from DfE's own LA list (context/geography/dfe_las.csv) plus the changes stated in geography.yml.
+Same-area recodes (Gateshead 2013, Buckinghamshire 2020, ...) are folded onto the current code, so one area keeps one
+series; merged and split authorities keep their own codes and can be summed into a consistent-boundary group.
+"""
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .errors import CscError, UsageError
+
+ENGLAND = "E92000001"
+CHANGES = Path(__file__).with_name("geography.yml")
+LEVELS = ("national", "regional", "local_authority", "consistent_boundary")
+
+
+@lru_cache(maxsize=1)
+def changes() -> dict:
+    return yaml.safe_load(CHANGES.read_text(encoding="utf-8"))
+
+
+def recode_map() -> dict[str, str]:
+    return {r["from"]: r["to"] for r in changes()["recodes"]}
+
+
+def build_lookup(las: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """One row per area: code, DfE code, name, level, region, years in operation, consistent-boundary group."""
+    recodes = recode_map()
+    rows = [{"area_code": ENGLAND, "la_code": "", "area_name": "England", "geographic_level": "national",
+             "region_code": "", "region_name": "", "first_year": 1900, "last_year": 9999, "boundary_group": "",
+             "former_codes": ""}]
+    region_names = regions.drop_duplicates("region_code").set_index("region_code")["region_name"]
+    region_names["E13000001"], region_names["E13000002"] = "Inner London", "Outer London"
+    for code, name in region_names.items():
+        rows.append({"area_code": code, "la_code": "", "area_name": name, "geographic_level": "regional",
+                     "region_code": "", "region_name": "", "first_year": 1900, "last_year": 9999,
+                     "boundary_group": "", "former_codes": ""})
+    group_of = {}
+    for reorg in changes()["reorganisations"]:
+        for code in reorg["before"] + reorg["after"]:
+            group_of[code] = reorg["group"]
+    former: dict[str, list[str]] = {}
+    for old, new in recodes.items():
+        former.setdefault(new, []).append(old)
+    for la in las.itertuples(index=False):
+        if not str(la.new_la_code).startswith("E") or la.new_la_code in recodes:  # skip 'Z' (forces overseas)  # the old code of a recoded area: folded into its successor's row
+            continue
+        start = int(str(la.date_of_operation)[-4:])
+        end = int(str(la.date_of_termination)[-4:]) if la.date_of_termination else 9999
+        rows.append({"area_code": la.new_la_code, "la_code": str(la.old_la_code).replace("x", ""), "area_name": la.la_name,
+                     "geographic_level": "local_authority", "region_code": la.parent_geography_code,
+                     "region_name": region_names.get(la.parent_geography_code, ""), "first_year": start,
+                     "last_year": end, "boundary_group": group_of.get(la.new_la_code, ""),
+                     "former_codes": " ".join(former.get(la.new_la_code, []))})
+    for reorg in changes()["reorganisations"]:
+        rows.append({"area_code": reorg["group"], "la_code": "", "area_name": reorg["name"],
+                     "geographic_level": "consistent_boundary", "region_code": "", "region_name": "",
+                     "first_year": 1900, "last_year": 9999, "boundary_group": reorg["group"],
+                     "former_codes": ""})
+    for la_code, joint in changes()["joint_returns"].items():
+        code = "+".join(joint["members"])
+        if code not in {r["area_code"] for r in rows}:
+            rows.append({"area_code": code, "la_code": la_code, "area_name": joint["name"],
+                         "geographic_level": "local_authority", "region_code": "", "region_name": "",
+                         "first_year": 1900, "last_year": 9999, "boundary_group": "", "former_codes": ""})
+    frame = pd.DataFrame(rows)
+    frame["first_year"] = frame["first_year"].astype("int64")
+    frame["last_year"] = frame["last_year"].astype("int64")
+    return frame
+
+
+class Areas:
+    """Resolves what a user types (GSS code, DfE code, name) to one area of the lookup."""
+
+    def __init__(self, lookup: pd.DataFrame):
+        self.lookup = lookup.set_index("area_code", drop=False)
+        self._by_key: dict[str, str] = {}
+        for row in lookup.itertuples(index=False):
+            for key in (row.area_code, row.la_code, row.area_name, *row.former_codes.split()):
+                if key:
+                    self._by_key.setdefault(key.casefold(), row.area_code)
+        joint = changes()["joint_returns"]
+        for la_code, entry in joint.items():
+            self._by_key[la_code.replace(" ", "").casefold()] = "+".join(entry["members"])
+        self._by_key["england"] = ENGLAND
+
+    def resolve(self, area: str) -> str:
+        key = str(area).strip().casefold()
+        if key in self._by_key:
+            return self._by_key[key]
+        names = sorted(set(self.lookup["area_name"]) | set(self.lookup["area_code"]))
+        close = difflib.get_close_matches(str(area), names, n=4, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; use a GSS code, DfE 3-digit code or exact name"
+        raise UsageError(f"unknown area {area!r}{hint}")
+
+    def name(self, code: str) -> str:
+        return str(self.lookup.at[code, "area_name"]) if code in self.lookup.index else code
+
+    def level(self, code: str) -> str:
+        return str(self.lookup.at[code, "geographic_level"])
+
+    def region_of(self, code: str) -> str:
+        return str(self.lookup.at[code, "region_code"]) if code in self.lookup.index else ""
+
+    def group_members(self, code: str) -> list[str]:
+        """The areas summed for a consistent-boundary series (the area alone when it never changed)."""
+        group = self.lookup.at[code, "boundary_group"] if code in self.lookup.index else ""
+        if not group:
+            return [code]
+        members = self.lookup[(self.lookup["boundary_group"] == group)
+                              & (self.lookup["geographic_level"] == "local_authority")]
+        return sorted(members["area_code"])
+
+    def group_of(self, code: str) -> str:
+        group = self.lookup.at[code, "boundary_group"] if code in self.lookup.index else ""
+        return group or code
+
+
+def canonical_codes(frame: pd.DataFrame, lookup: pd.DataFrame, path: str) -> pd.Series:
+    """Fill and fold LA codes: recoded GSS codes become the current code; a missing GSS code comes from the DfE code."""
+    recodes = recode_map()
+    codes = frame["area_code"].replace(recodes)
+    by_la = lookup[lookup["la_code"] != ""].drop_duplicates("la_code").set_index("la_code")["area_code"]
+    is_la = frame["geographic_level"] == "local_authority"
+    missing = is_la & (codes == "")
+    codes = codes.where(~missing, frame["la_code"].map(by_la).fillna(""))
+    unknown = is_la & ~codes.isin(set(lookup["area_code"]))
+    if unknown.any():
+        row = frame[unknown].iloc[0]
+        raise CscError(f"{path}: unknown local authority {row['la_code']!r} / {row['area_code']!r} "
+                       f"({row['area_name']}); add it to csc/geography.yml")
+    return codes

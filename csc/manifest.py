@@ -1,0 +1,75 @@
+"""The data manifest (data/sources.yml): one entry per official file, with the hash that proves it is the file."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import yaml
+
+from . import paths
+from .errors import CscError
+
+REQUIRED = ("id", "topic", "publisher", "publication", "release", "periods", "page_url", "licence",
+            "sha256", "file", "mirror_path", "encoding")
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    topic: str
+    publisher: str
+    publication: str
+    release: str
+    periods: str
+    page_url: str
+    licence: str
+    sha256: str
+    file: str
+    mirror_path: str
+    encoding: str
+    file_url: str | None = None
+    bytes: int | None = None
+    note: str | None = None
+
+    @property
+    def raw_path(self) -> Path:
+        return paths.RAW / self.file
+
+
+def load(path: Path | None = None) -> dict[str, Source]:
+    """Read and check the manifest; a malformed entry is an error naming the entry and field."""
+    path = Path(path or paths.MANIFEST)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CscError(f"{path}: manifest not found") from None
+    except yaml.YAMLError as exc:
+        raise CscError(f"{path}: not valid YAML ({exc.problem} at line {exc.problem_mark.line + 1})") from None
+    entries = (doc or {}).get("sources")
+    if not isinstance(entries, list) or not entries:
+        raise CscError(f"{path}: no 'sources:' list")
+    known = {f.name for f in fields(Source)}
+    sources: dict[str, Source] = {}
+    for i, entry in enumerate(entries):
+        label = entry.get("id", f"entry #{i + 1}") if isinstance(entry, dict) else f"entry #{i + 1}"
+        if not isinstance(entry, dict):
+            raise CscError(f"{path}: {label} is not a mapping")
+        missing = [k for k in REQUIRED if not entry.get(k)]
+        if missing:
+            raise CscError(f"{path}: {label} lacks {', '.join(missing)}")
+        unknown = set(entry) - known
+        if unknown:
+            raise CscError(f"{path}: {label} has unknown field(s) {', '.join(sorted(unknown))}")
+        if not SHA256.match(str(entry["sha256"])):
+            raise CscError(f"{path}: {label} sha256 is not 64 lower-case hex digits")
+        if label in sources:
+            raise CscError(f"{path}: id {label} appears twice")
+        entry = {k: (str(v) if k not in ("bytes",) and v is not None else v) for k, v in entry.items()}
+        sources[label] = Source(**entry)
+    return sources
+
+
+def by_topic(topic: str, manifest: dict[str, Source] | None = None) -> list[Source]:
+    return [s for s in (manifest or load()).values() if s.topic == topic]

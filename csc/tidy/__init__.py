@@ -1,0 +1,205 @@
+"""Raw official files -> validated long tables in data/tidy/, one Parquet file per topic.
+
+A table is rebuilt only when its raw files (by manifest hash) or the code that parses them change; new tables are
+written beside the old, validated, and only then swapped in, all together, so a failure leaves the last good set.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from .. import manifest as manifest_mod
+from .. import paths
+from ..errors import CscError
+from ..geography import canonical_codes
+from ..manifest import Source
+from ..readers import parse_cells, read_csv
+from .schema import COLUMNS, validate
+
+# table name -> the manifest topics it reads. Order matters: geography first, it normalises the others.
+TABLES = {
+    "geography": ["context"],
+    "context": ["context"],
+    "cin": ["cin"],
+    "cla": ["cla"],
+    "workforce": ["workforce"],
+    "spending": ["spending"],
+    "markets": ["markets"],
+}
+STATE = "tidy.json"
+LEVELS = {"national": "national", "regional": "regional", "local authority": "local_authority"}
+SHARED_CODE = ["readers.py", "geography.py", "geography.yml", "tidy/__init__.py", "tidy/schema.py"]
+
+
+def source(manifest: dict[str, Source], path: str) -> Source:
+    """The manifest entry for a raw file path, so parsers name files the way people see them."""
+    for entry in manifest.values():
+        if entry.file == path:
+            return entry
+    raise CscError(f"data/sources.yml: no entry for {path}; add it to the manifest")
+
+
+def fy_label(start_year: int) -> str:
+    return f"{start_year}-{(start_year + 1) % 100:02d}"
+
+
+def ees_period(time_period: pd.Series, period_type: str) -> pd.Series:
+    """EES writes '2020' for reporting years and '201920' for financial years."""
+    text = time_period.astype(str).str.strip()
+    if period_type == "financial_year":
+        return text.str.slice(0, 4) + "-" + text.str.slice(4, 6)
+    return text
+
+
+def ees_geography(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Level, GSS code, DfE code and name from the standard EES location columns."""
+    level = frame["geographic_level"].str.strip().str.lower().map(LEVELS)
+    if level.isna().any():
+        bad = frame.loc[level.isna(), "geographic_level"].iloc[0]
+        raise CscError(f"{path}: column 'geographic_level' has unknown value {bad!r}")
+    get = lambda col: frame[col].str.strip() if col in frame.columns else pd.Series("", index=frame.index)  # noqa: E731
+    code = get("country_code").where(level == "national", get("region_code").where(level == "regional",
+                                                                                    get("new_la_code")))
+    name = get("country_name").where(level == "national", get("region_name").where(level == "regional",
+                                                                                  get("la_name")))
+    return pd.DataFrame({"geographic_level": level, "area_code": code,
+                         "la_code": get("old_la_code").where(level == "local_authority", ""), "area_name": name})
+
+
+def long_rows(frame: pd.DataFrame, src: Source, measures: dict[str, tuple[str, str]], *, period: pd.Series,
+              period_type: str, geography: pd.DataFrame, allowed: set[str],
+              breakdown: pd.Series | str = "", release: str | None = None) -> pd.DataFrame:
+    """Melt wide indicator columns {column: (measure, unit)} into the long format, parsing every cell."""
+    pieces = []
+    breakdown = breakdown if isinstance(breakdown, pd.Series) else pd.Series(breakdown, index=frame.index)
+    for column, (measure, unit) in measures.items():
+        values, status = parse_cells(frame[column], src.raw_path, column, allowed)
+        piece = geography.copy()
+        piece.insert(0, "measure", measure)
+        piece.insert(1, "period", period.values)
+        piece.insert(2, "period_type", period_type)
+        piece["breakdown"] = breakdown.values
+        piece["value"] = values.values
+        piece["status"] = status.values
+        piece["unit"] = unit
+        piece["release"] = release or src.release
+        piece["source"] = src.id
+        pieces.append(piece)
+    return pd.concat(pieces, ignore_index=True)[COLUMNS]
+
+
+def ees_table(src: Source, measures: dict[str, tuple[str, str]], *, period_type: str, allowed: set[str],
+              breakdown=None, where=None, release: str | None = None) -> pd.DataFrame:
+    """A standard EES CSV to long rows. `breakdown(frame)` labels rows; `where(frame)` selects them."""
+    frame = read_csv(src, required=["time_period", "geographic_level", *measures])
+    if where is not None:
+        frame = frame[where(frame)].reset_index(drop=True)
+    label = breakdown(frame) if breakdown is not None else ""
+    return long_rows(frame, src, measures, period=ees_period(frame["time_period"], period_type),
+                     period_type=period_type, geography=ees_geography(frame, src.raw_path), allowed=allowed,
+                     breakdown=label, release=release)
+
+
+def _code_key(table: str) -> str:
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent
+    for rel in SHARED_CODE + [f"tidy/{table}.py"]:
+        digest.update((root / rel).read_bytes())
+    return digest.hexdigest()
+
+
+def input_key(table: str, manifest: dict[str, Source]) -> str:
+    """What a table depends on: the hashes of its raw files and of the code that parses them."""
+    digest = hashlib.sha256(_code_key(table).encode())
+    for entry in sorted(manifest.values(), key=lambda s: s.id):
+        if entry.topic in TABLES[table]:
+            digest.update(f"{entry.id}:{entry.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def read_state(tidy_dir: Path) -> dict:
+    try:
+        return json.loads((tidy_dir / STATE).read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _finish(frame: pd.DataFrame, table: str, lookup: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.drop_duplicates(ignore_index=True)
+    for src_id, part in frame.groupby("source", sort=False):
+        frame.loc[part.index, "area_code"] = canonical_codes(part, lookup, src_id)
+    frame = frame.sort_values(["measure", "release", "period", "geographic_level", "area_code", "breakdown"],
+                              ignore_index=True)
+    check_catalogue(frame, table)
+    return validate(frame, table)
+
+
+def build(tables: list[str] | None = None, force: bool = False, tidy_dir: Path | None = None,
+          log=print) -> dict[str, str]:
+    """Rebuild the tables whose inputs changed; returns {table: 'built' | 'unchanged' | 'up to date'}."""
+    tidy_dir = Path(tidy_dir or paths.TIDY)
+    manifest = manifest_mod.load()
+    wanted = tables or list(TABLES)
+    unknown = [t for t in wanted if t not in TABLES]
+    if unknown:
+        raise CscError(f"unknown tidy table {unknown[0]!r}; tables are {', '.join(TABLES)}")
+    state = read_state(tidy_dir)
+    keys = {t: input_key(t, manifest) for t in wanted}
+    todo = [t for t in wanted if force or state.get(t, {}).get("key") != keys[t]
+            or not (tidy_dir / f"{t}.parquet").is_file()]
+    result = {t: "up to date" for t in wanted if t not in todo}
+    if not todo:
+        return result
+    staging = tidy_dir / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        geography = importlib.import_module(".geography", __name__)
+        lookup = geography.build(manifest)
+        new_state = dict(state)
+        for table in todo:
+            started = time.perf_counter()
+            module = importlib.import_module(f".{table}", __name__)
+            frame = lookup if table == "geography" else _finish(module.build(manifest, lookup), table, lookup)
+            out = staging / f"{table}.parquet"
+            frame.to_parquet(out, index=False, compression="zstd")
+            digest = hashlib.sha256(out.read_bytes()).hexdigest()
+            unchanged = state.get(table, {}).get("sha256") == digest and (tidy_dir / f"{table}.parquet").is_file()
+            result[table] = "unchanged" if unchanged else "built"
+            new_state[table] = {"key": keys[table], "sha256": digest, "rows": len(frame),
+                                "sources": sorted(frame["source"].unique().tolist()) if "source" in frame else []}
+            log(f"tidy {table}: {len(frame):,} rows, {time.perf_counter() - started:.1f} s"
+                f"{' (content unchanged)' if unchanged else ''}")
+        for table in todo:  # everything validated: swap in, keeping the old file (and its mtime) when identical
+            if result[table] == "built":
+                os.replace(staging / f"{table}.parquet", tidy_dir / f"{table}.parquet")
+        tmp = tidy_dir / f".{STATE}.tmp"
+        tmp.write_text(json.dumps(new_state, indent=1, sort_keys=True))
+        os.replace(tmp, tidy_dir / STATE)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def check_catalogue(frame: pd.DataFrame, table: str) -> None:
+    """Every measure a table holds is defined in csc/catalogue/<table>.yml with the same unit and period type."""
+    from ..catalogue import catalogue
+
+    known = catalogue()
+    for measure, part in frame.groupby("measure", sort=True):
+        entry = known.get(measure)
+        if entry is None or entry.table != table:
+            raise CscError(f"tidy table {table!r}: measure {measure!r} (from {part['source'].iloc[0]}) is not "
+                           f"defined in csc/catalogue/{table}.yml")
+        units = set(part["unit"])
+        types = set(part["period_type"])
+        if units != {entry.unit} or types != {entry.period_type}:
+            raise CscError(f"tidy table {table!r}: measure {measure!r} has unit {sorted(units)} / period type "
+                           f"{sorted(types)} but the catalogue says {entry.unit} / {entry.period_type}")
