@@ -16,6 +16,7 @@ from . import paths
 from .manifest import Source
 
 CHUNK = 1 << 20
+NO_URL = "no file_url in the manifest and CSC_DATA_MIRROR is not set"
 
 
 def sha256_of(path: Path) -> str:
@@ -53,7 +54,7 @@ def _open_source(source: Source, mirror: Path | None):
             raise FileNotFoundError(f"not in mirror: {origin}")
         return open(origin, "rb"), None, "copied"
     if not source.file_url:
-        raise FileNotFoundError("no file_url in the manifest and CSC_DATA_MIRROR is not set")
+        raise FileNotFoundError(NO_URL)
     response = urllib.request.urlopen(source.file_url, timeout=60)
     length = response.headers.get("Content-Length")
     return response, int(length) if length else None, "downloaded"

@@ -1,0 +1,256 @@
+"""The book build: tidy -> chapters (papermill, only those whose inputs changed) -> HTML -> PDF.
+
+Each step writes beside the published output and swaps in only on success, so a failing chapter or build never
+replaces a good book with a half-built one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from . import paths, tidy
+from .errors import CscError, UsageError
+
+REGISTRY = paths.CHAPTERS / "chapters.yml"
+STAMPS = paths.BUILD / "stamps"
+WORK = paths.BUILD / "work"
+DOWNLOADS = paths.BUILD / "downloads"   # copied into the HTML root (html_extra_path)
+AREAS = paths.BUILD / "areas"
+# Package code a chapter's results can depend on (tidy code reaches chapters through the tidy tables' hashes).
+CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "fetch.py", "manifest.py", "__main__.py")
+
+
+def chapters() -> dict[str, dict]:
+    registry = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
+    for name, spec in registry.items():
+        missing = {"title", "inputs", "parameters"} - set(spec)
+        if missing:
+            raise CscError(f"{REGISTRY}: chapter {name!r} lacks {', '.join(sorted(missing))}")
+        unknown = set(spec["inputs"]) - set(tidy.TABLES) - {"manifest"}
+        if unknown:
+            raise CscError(f"{REGISTRY}: chapter {name!r} reads unknown tidy table(s) {', '.join(sorted(unknown))}")
+    return registry
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def code_hash() -> str:
+    root = Path(__file__).resolve().parent
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yml")
+                   and not any(p.relative_to(root).as_posix().startswith(x) for x in CODE_EXCLUDE))
+    return _sha(b"".join(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in files))
+
+
+def signature(name: str, spec: dict, params: dict) -> dict[str, str]:
+    """Everything a chapter's output depends on, component by component, so the build can say why it re-ran."""
+    state = tidy.read_state(paths.TIDY)
+    parts = {"source": _sha((paths.CHAPTERS / f"{name}.py").read_bytes()),
+             "parameters": _sha(json.dumps(params, sort_keys=True).encode()),
+             "csc package": code_hash()}
+    for table in spec["inputs"]:
+        if table == "manifest":
+            parts["manifest"] = _sha(paths.MANIFEST.read_bytes())
+        else:
+            parts[f"tidy table {table}"] = state.get(table, {}).get("sha256", "missing")
+    return parts
+
+
+def _stamp(name: str) -> dict:
+    try:
+        return json.loads((STAMPS / f"{name}.json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def why_stale(name: str, parts: dict[str, str]) -> str:
+    old = _stamp(name)
+    if not old or not (paths.CHAPTERS / f"{name}.ipynb").is_file():
+        return "never built"
+    changed = [k for k in parts if old.get(k) != parts[k]]
+    return (", ".join(changed) + " changed") if changed else ""
+
+
+def _failure(notebook: Path) -> str:
+    """The failing cell and its error, from the executed notebook papermill left behind."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                source = "\n    ".join(cell.source.splitlines()[:8])
+                return (f"cell {index} failed with {output['ename']}: {output['evalue']}\n    {source}")
+    return "no error cell found (kernel died?)"
+
+
+def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path) -> float:
+    """jupytext -> papermill into a temporary notebook; returns seconds. Raises CscError naming the failing cell."""
+    import jupytext
+    import papermill
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    source = WORK / f"{name}.src.ipynb"
+    jupytext.write(jupytext.read(paths.CHAPTERS / f"{name}.py"), source)
+    scratch = WORK / f"{name}.{os.getpid()}.ipynb"
+    shutil.rmtree(files_dir, ignore_errors=True)
+    files_dir.mkdir(parents=True)
+    env = {"CSC_DECLARED_INPUTS": ",".join(spec["inputs"]), "CSC_OUTPUT_DIR": str(files_dir),
+           "CSC_CHAPTER": name}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(str(source), str(scratch), parameters=params, cwd=str(paths.CHAPTERS),
+                                   progress_bar=False, log_output=False, kernel_name="python3")
+    except papermill.PapermillExecutionError:
+        detail = _failure(scratch)
+        kept = WORK / f"{name}.failed.ipynb"
+        os.replace(scratch, kept)
+        raise CscError(f"chapter {name} failed ({kept.relative_to(paths.ROOT)}): {detail}") from None
+    finally:
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    os.replace(scratch, output)
+    return time.perf_counter() - started
+
+
+def run_chapters(force: bool = False, log=print) -> list[str]:
+    """Execute the chapters whose inputs changed; returns the names executed."""
+    executed = []
+    for name, spec in chapters().items():
+        params = spec["parameters"]
+        parts = signature(name, spec, params)
+        reason = "forced" if force else why_stale(name, parts)
+        if not reason:
+            log(f"chapter {name}: up to date (skipped)")
+            continue
+        staged = WORK / f"{name}.files"
+        seconds = execute(name, spec, params, paths.CHAPTERS / f"{name}.ipynb", staged)
+        published = DOWNLOADS / "data" / name
+        shutil.rmtree(published, ignore_errors=True)
+        published.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, published)
+        STAMPS.mkdir(parents=True, exist_ok=True)
+        (STAMPS / f"{name}.json").write_text(json.dumps(parts, indent=1))
+        executed.append(name)
+        log(f"chapter {name}: executed in {seconds:.1f} s ({reason})")
+    return executed
+
+
+def book_sources() -> str:
+    """A hash of everything the HTML and PDF are made from, to skip Sphinx when nothing changed."""
+    files = [paths.ROOT / f for f in ("_config.yml", "_toc.yml")]
+    files += sorted(paths.ROOT.glob("*.md"))
+    files += sorted(paths.CHAPTERS.glob("*.ipynb")) + sorted(paths.CHAPTERS.glob("*.md"))
+    files += sorted(DOWNLOADS.rglob("*.csv"))
+    files = [f for f in files if f.is_file() and f.name != "README.md"]
+    return _sha(b"".join(f.name.encode() + f.read_bytes() for f in files))
+
+
+def _jupyter_book(builder: str, out: Path) -> None:
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(paths.ROOT), "--builder", builder,
+           "--path-output", str(out), "--warningiserror", "--keep-going", "--quiet"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = [ln for ln in (done.stdout + done.stderr).splitlines()
+                 if re.search(r"(WARNING|ERROR|Error|error:|!)", ln)]
+        for line in lines[:20]:
+            print(f"    {line}", file=sys.stderr)
+        raise CscError(f"jupyter-book {builder} build failed (exit {done.returncode}); the published book is unchanged")
+
+
+def _swap(new: Path, published: Path) -> None:
+    old = published.with_name(published.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if published.exists():
+        os.replace(published, old)
+    os.replace(new, published)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build_html(log=print) -> float:
+    started = time.perf_counter()
+    staging = paths.BUILD / "staging-html"
+    _jupyter_book("html", staging)
+    _swap(staging / "_build" / "html", paths.BUILD / "html")
+    shutil.rmtree(staging, ignore_errors=True)
+    return time.perf_counter() - started
+
+
+def build_pdf(log=print) -> float:
+    started = time.perf_counter()
+    staging = paths.BUILD / "staging-pdf"
+    _jupyter_book("pdflatex", staging)
+    pdf = staging / "_build" / "latex" / "book.pdf"
+    if not pdf.is_file():
+        raise CscError(f"{pdf}: LaTeX produced no PDF; see {staging / '_build' / 'latex' / 'book.log'}")
+    (paths.BUILD / "pdf").mkdir(parents=True, exist_ok=True)
+    os.replace(pdf, paths.BUILD / "pdf" / "book.pdf")
+    shutil.rmtree(staging, ignore_errors=True)
+    return time.perf_counter() - started
+
+
+def main(pdf: bool = True, force: bool = False, log=print) -> int:
+    timings = {}
+    started = time.perf_counter()
+    result = tidy.build(log=log)
+    timings["tidy"] = time.perf_counter() - started
+    log("tidy: " + ", ".join(f"{t} {r}" for t, r in result.items()))
+    started = time.perf_counter()
+    executed = run_chapters(force=force, log=log)
+    timings["chapters"] = time.perf_counter() - started
+    stamp = STAMPS / "book.json"
+    sources = book_sources()
+    previous = json.loads(stamp.read_text()) if stamp.is_file() else {}
+    html_ok = (paths.BUILD / "html" / "index.html").is_file() and previous.get("html") == sources
+    pdf_ok = (paths.BUILD / "pdf" / "book.pdf").is_file() and previous.get("pdf") == sources
+    if html_ok and (pdf_ok or not pdf) and not executed:
+        log("book: sources unchanged, HTML and PDF up to date (skipped)")
+    else:
+        timings["html"] = build_html(log)
+        previous["html"] = sources
+        log(f"book: HTML built in {timings['html']:.1f} s -> _build/html/index.html")
+        if pdf:
+            timings["pdf"] = build_pdf(log)
+            previous["pdf"] = sources
+            log(f"book: PDF built in {timings['pdf']:.1f} s -> _build/pdf/book.pdf")
+        STAMPS.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps(previous, indent=1))
+    log("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+    return 0
+
+
+def run_for_area(name: str, params: dict, out: str | None = None) -> int:
+    """Execute one chapter with other parameters, outside the book: notebook and CSVs under _build/areas/."""
+    from .chapter import validate
+
+    registry = chapters()
+    if name not in registry:
+        raise UsageError(f"unknown chapter {name!r}; chapters are {', '.join(registry)}")
+    spec = registry[name]
+    unknown = set(params) - set(spec["parameters"])
+    if unknown:
+        raise UsageError(f"chapter {name} has no parameter {sorted(unknown)[0]!r}; "
+                         f"parameters are {', '.join(spec['parameters'])}")
+    merged = {**spec["parameters"], **params}
+    merged = {k: type(spec["parameters"][k])(v) for k, v in merged.items()}
+    tidy.build()
+    validate(**merged)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", "-".join(str(params[k]) for k in sorted(params))).strip("-") or "default"
+    folder = Path(out) if out else AREAS / f"{name}__{slug}"
+    folder.mkdir(parents=True, exist_ok=True)
+    seconds = execute(name, spec, merged, folder / f"{name}.ipynb", folder / "data")
+    print(f"chapter {name} for {merged}: executed in {seconds:.1f} s -> {folder}/{name}.ipynb (CSVs in {folder}/data)")
+    return 0

@@ -1,0 +1,82 @@
+"""What every chapter notebook shares: parameter checks, glued prose, number formatting.
+
+Notebooks stay thin: they call these, the query layer and the charts module, and say what the numbers show.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import query
+from .errors import UsageError
+from .geography import ENGLAND
+
+BASELINE_YEARS = (2010, 2011)
+
+
+@dataclass(frozen=True)
+class Context:
+    area: str          # resolved GSS code (or a consistent-boundary group code)
+    area_name: str
+    level: str         # national, regional, local_authority
+    region: str        # the LA's region code ('' for England and regions)
+    vintage: str
+
+    @property
+    def is_england(self) -> bool:
+        return self.area == ENGLAND
+
+    @property
+    def comparators(self) -> list[str]:
+        """England and, for an LA, its region: the areas every chart sets it beside."""
+        out = [self.area]
+        if self.region:
+            out.append(self.region)
+        if not self.is_england:
+            out.append(ENGLAND)
+        return out
+
+
+def validate(area: str = ENGLAND, vintage: str = "latest", baseline_year: int | None = None,
+             end_year: int | None = None) -> Context:
+    """Check chapter parameters; an unknown value is one clear error listing valid options."""
+    areas = query.areas()
+    code = areas.resolve(area)
+    query._vintage(vintage)
+    if baseline_year is not None and int(baseline_year) not in BASELINE_YEARS:
+        raise UsageError(f"unknown baseline_year {baseline_year!r}; use one of "
+                         f"{', '.join(map(str, BASELINE_YEARS))} (year to 31 March)")
+    if end_year is not None and not 2013 <= int(end_year) <= 2100:
+        raise UsageError(f"end_year {end_year!r} is outside the years held")
+    return Context(area=code, area_name=areas.name(code), level=areas.level(code), region=areas.region_of(code),
+                   vintage=vintage)
+
+
+def say(name: str, text: str) -> str:
+    """Glue a computed phrase into the prose ({glue:md}`name`), so no number is ever typed."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(name, Markdown(text), display=False)
+    return text
+
+
+def count(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def rounded(x: float, to: int = 1000) -> str:
+    """Headline rounding, as DfE's own text does: 201,170 -> 'about 201,000'."""
+    return f"{round(x / to) * to:,.0f}"
+
+
+def pct(x: float, dp: int = 0) -> str:
+    return f"{x:.{dp}f}%"
+
+
+def change(new: float, old: float) -> float:
+    """Percentage change from old to new."""
+    return (new / old - 1) * 100
+
+
+def direction(new: float, old: float, up: str = "rose", down: str = "fell", same: str = "was unchanged") -> str:
+    return up if new > old else down if new < old else same

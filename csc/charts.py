@@ -1,0 +1,83 @@
+"""Charts in Government Statistical Service style, published with alt text, a source line and their data.
+
+Each chart goes out as one display bundle: an SVG <img> with alt text, a caption and a CSV link for the HTML,
+and a vector PDF for the LaTeX book. The source line is drawn in the figure itself, so it survives both.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+# Analysis Function categorical palette (accessible, in this order).
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+TEXT = "#0B0C0C"
+
+
+def style() -> None:
+    sns.set_theme(context="notebook", style="ticks", palette=PALETTE, font="DejaVu Sans")
+    plt.rcParams.update({
+        "axes.spines.top": False, "axes.spines.right": False, "axes.titlelocation": "left",
+        "axes.titlesize": 12, "axes.titleweight": "bold", "axes.labelsize": 10, "axes.edgecolor": "#505A5F",
+        "axes.labelcolor": TEXT, "text.color": TEXT, "xtick.color": TEXT, "ytick.color": TEXT,
+        "legend.frameon": False, "figure.dpi": 100, "svg.fonttype": "none", "pdf.fonttype": 42,
+    })
+
+
+def output_dir() -> Path:
+    """Where a chapter's CSVs go: the build sets CSC_OUTPUT_DIR; a notebook run by hand writes beside itself."""
+    return Path(os.environ.get("CSC_OUTPUT_DIR", "data"))
+
+
+def finish(fig, ax, title: str, ylabel: str, source: str, xlabel: str = "") -> None:
+    """Title that states the finding, labelled axes, and the source line under the chart."""
+    ax.set_title(title, loc="left", wrap=True)
+    ax.set_ylabel(ylabel)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="y", color="#D9D9D9", linewidth=0.8)
+    ax.set_axisbelow(True)
+    fig.text(0.01, 0.005, f"Source: {source}", fontsize=8, color="#505A5F", ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+
+
+def _render(fig, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else {"CreationDate": None})
+    return buffer.getvalue()
+
+
+def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
+    """Display the chart with alt text and a link to the CSV behind it, and write that CSV."""
+    from IPython.display import display
+
+    if not alt.strip():
+        raise ValueError(f"chart {name!r} needs alt text")
+    folder = output_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    data.to_csv(folder / f"{name}.csv", index=False)
+    chapter = os.environ.get("CSC_CHAPTER", "")
+    href = f"../data/{chapter}/{name}.csv" if chapter else f"{folder}/{name}.csv"
+    svg = base64.b64encode(_render(fig, "svg")).decode()
+    figure = (f'<figure class="csc-chart" id="chart-{name}">'
+              f'<img src="data:image/svg+xml;base64,{svg}" alt="{html.escape(alt)}" style="max-width:100%">'
+              f'<figcaption>Source: {html.escape(source)}. '
+              f'<a href="{html.escape(href)}" download>Download the data behind this chart (CSV)</a></figcaption>'
+              f"</figure>")
+    display({"text/html": figure, "application/pdf": _render(fig, "pdf"), "text/plain": alt}, raw=True)
+    plt.close(fig)
+
+
+def table(frame: pd.DataFrame, caption: str) -> None:
+    """A small table as Markdown, so the HTML and the PDF both get a real table (LaTeX drops text/html)."""
+    from IPython.display import display
+
+    display({"text/markdown": f"**{caption}**\n\n" + frame.to_markdown(index=False)}, raw=True)

@@ -1,0 +1,57 @@
+"""Shared fixtures: the official-file mirror beside the project, and a throwaway HTTP server on 127.0.0.1."""
+from __future__ import annotations
+
+import os
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MIRROR = Path(os.environ.get("CSC_DATA_MIRROR") or ROOT.parent / "shared" / "data" / "raw")
+if not MIRROR.is_absolute():
+    MIRROR = (ROOT / MIRROR).resolve()
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    assert MIRROR.is_dir(), f"the official-file mirror is missing at {MIRROR}; set CSC_DATA_MIRROR"
+    return MIRROR
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path, handler=_Quiet):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture
+def http_server(tmp_path):
+    """Serves tmp_path/www; '/truncated/<name>' promises more bytes than it sends, then hangs up."""
+    www = tmp_path / "www"
+    www.mkdir()
+
+    class Handler(_Quiet):
+        def do_GET(self):
+            if self.path.startswith("/truncated/"):
+                body = (www / self.path.split("/")[-1]).read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body) * 2))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            super().do_GET()
+
+    server, url = serve(www, Handler)
+    yield www, url
+    server.shutdown()
