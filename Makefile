@@ -43,7 +43,7 @@ html: data vendor
 chapter: tidy
 	$(PY) -m csc chapter $(CHAPTER) $(if $(AREA),--area "$(AREA)") $(if $(VINTAGE),--vintage $(VINTAGE))
 
-test: $(VENV)/.installed   ## unit tests, data tests, chapter runs, and the built book (HTML, PDF, browser)
+test: book   ## unit tests, data tests, chapter runs, and the built book (HTML, PDF, browser)
 	$(PY) -m pytest -q -ra tests
 
 test-fast: $(VENV)/.installed

@@ -77,12 +77,11 @@ else:
     sns.lineplot(data=published, x="year", y="value", hue="stage", marker="o", ax=ax)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_ylim(bottom=0)
-    ax.legend(title=None, loc="upper left")
+    ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=9)
     source = csc.cite(funnel["source"].str.split(", ").explode())
     charts.finish(fig, ax, title=f"Section 47 enquiries {chapter.direction(s47[last], s47[base], 'rose', 'fell')} "
                   f"{abs(growth):.0f}% between {base} and {last}; plans started far less",
                   ylabel="Number in the year to 31 March", source=source)
-    table_out = published.pivot_table(index="year", columns="stage", values="value").reset_index()
     charts.publish(fig, "s47_icpc_cpp", data=funnel[["year", "stage", "value", "status", "release", "source"]],
                    source=source,
                    alt=(f"Line chart of section 47 enquiries, initial child protection conferences and child "

@@ -23,7 +23,7 @@ from .errors import CscError, UsageError
 REGISTRY = paths.CHAPTERS / "chapters.yml"
 STAMPS = paths.BUILD / "stamps"
 WORK = paths.BUILD / "work"
-DOWNLOADS = paths.BUILD / "downloads"   # copied into the HTML root (html_extra_path)
+DOWNLOADS = paths.BUILD / "downloads"   # copied into the HTML root (html_extra_path): chart-data/<chapter>/
 AREAS = paths.BUILD / "areas"
 # Package code a chapter's results can depend on (tidy code reaches chapters through the tidy tables' hashes).
 CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "fetch.py", "manifest.py", "__main__.py")
@@ -137,7 +137,7 @@ def run_chapters(force: bool = False, log=print) -> list[str]:
             continue
         staged = WORK / f"{name}.files"
         seconds = execute(name, spec, params, paths.CHAPTERS / f"{name}.ipynb", staged)
-        published = DOWNLOADS / "data" / name
+        published = DOWNLOADS / "chart-data" / name
         shutil.rmtree(published, ignore_errors=True)
         published.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, published)
@@ -246,7 +246,7 @@ def run_for_area(name: str, params: dict, out: str | None = None) -> int:
                          f"parameters are {', '.join(spec['parameters'])}")
     merged = {**spec["parameters"], **params}
     merged = {k: type(spec["parameters"][k])(v) for k, v in merged.items()}
-    tidy.build()
+    tidy.build([t for t in spec["inputs"] if t in tidy.TABLES], log=lambda *_: None)
     validate(**merged)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", "-".join(str(params[k]) for k in sorted(params))).strip("-") or "default"
     folder = Path(out) if out else AREAS / f"{name}__{slug}"

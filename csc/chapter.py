@@ -51,13 +51,12 @@ def validate(area: str = ENGLAND, vintage: str = "latest", baseline_year: int | 
                    vintage=vintage)
 
 
-def say(name: str, text: str) -> str:
+def say(name: str, text: str) -> None:
     """Glue a computed phrase into the prose ({glue:md}`name`), so no number is ever typed."""
     from IPython.display import Markdown
     from myst_nb import glue
 
     glue(name, Markdown(text), display=False)
-    return text
 
 
 def count(x: float) -> str:

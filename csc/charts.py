@@ -35,7 +35,7 @@ def style() -> None:
 
 def output_dir() -> Path:
     """Where a chapter's CSVs go: the build sets CSC_OUTPUT_DIR; a notebook run by hand writes beside itself."""
-    return Path(os.environ.get("CSC_OUTPUT_DIR", "data"))
+    return Path(os.environ.get("CSC_OUTPUT_DIR", "chart_data"))
 
 
 def finish(fig, ax, title: str, ylabel: str, source: str, xlabel: str = "") -> None:
@@ -65,7 +65,7 @@ def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     data.to_csv(folder / f"{name}.csv", index=False)
     chapter = os.environ.get("CSC_CHAPTER", "")
-    href = f"../data/{chapter}/{name}.csv" if chapter else f"{folder}/{name}.csv"
+    href = f"../chart-data/{chapter}/{name}.csv" if chapter else f"{folder}/{name}.csv"
     svg = base64.b64encode(_render(fig, "svg")).decode()
     figure = (f'<figure class="csc-chart" id="chart-{name}">'
               f'<img src="data:image/svg+xml;base64,{svg}" alt="{html.escape(alt)}" style="max-width:100%">'

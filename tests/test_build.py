@@ -1,0 +1,143 @@
+"""Chapters execute for England, regions and awkward LAs under both vintages; the build re-runs only what changed."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from csc import build, paths
+from csc.errors import CscError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def glued(notebook: Path) -> dict[str, str]:
+    """Values a notebook glued for the prose, by name."""
+    nb = nbformat.read(notebook, as_version=4)
+    out = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook", {})
+            if meta.get("name"):
+                out[meta["name"]] = output["data"].get("text/markdown", output["data"].get("text/plain"))
+    return out
+
+
+AREAS = [
+    ("E92000001", "latest"),
+    ("North West", "first"),              # a region, by name
+    ("North Northamptonshire", "latest"),  # reorganised in 2021
+    ("Isles of Scilly", "first"),         # tiny: mostly suppressed
+    ("373", "latest"),                    # Sheffield by DfE code (recoded in 2025)
+    ("E08000035", "first"),               # Leeds, ordinary
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("area, vintage", AREAS)
+def test_family_help_executes_for_areas_and_vintages(tmp_path, area, vintage):
+    done = subprocess.run([sys.executable, "-m", "csc", "chapter", "family_help", "--area", area,
+                           "--vintage", vintage, "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    values = glued(tmp_path / "family_help.ipynb")
+    assert values["funnel_answer"]
+    assert values["area_name"] and values["area_name"] != "E92000001"
+    if area in ("E92000001", "E08000035", "North West"):
+        assert (tmp_path / "data" / "s47_icpc_cpp.csv").is_file()
+        assert "section 47 enquiries" in values["funnel_answer"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--area", "Narnia"], "unknown area 'Narnia'"),
+    (["--vintage", "newest"], "unknown vintage 'newest'; use one of latest, first"),
+    (["-p", "baseline_year=2005"], "unknown baseline_year 2005; use one of 2010, 2011"),
+    (["-p", "colour=red"], "chapter family_help has no parameter 'colour'"),
+])
+def test_unknown_parameter_value_is_one_clear_line(args, message):
+    done = subprocess.run([sys.executable, "-m", "csc", "chapter", "family_help", *args], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and message in done.stderr
+
+
+def test_unknown_chapter_is_a_clear_error():
+    with pytest.raises(CscError, match="unknown chapter 'markets_v2'; chapters are family_help"):
+        build.run_for_area("markets_v2", {})
+
+
+def test_staleness_follows_declared_inputs(tmp_path, monkeypatch):
+    """A change to one tidy table marks stale exactly the chapters that declare it."""
+    monkeypatch.setattr(build, "STAMPS", tmp_path / "stamps")
+    registry = build.chapters()
+    for name, spec in registry.items():
+        parts = build.signature(name, spec, spec["parameters"])
+        (tmp_path / "stamps").mkdir(exist_ok=True)
+        (tmp_path / "stamps" / f"{name}.json").write_text(json.dumps(parts))
+    monkeypatch.setattr(build.paths, "CHAPTERS", paths.CHAPTERS)
+    for name, spec in registry.items():
+        assert build.why_stale(name, build.signature(name, spec, spec["parameters"])) == "" or \
+            not (paths.CHAPTERS / f"{name}.ipynb").is_file()
+
+    state = json.loads((paths.TIDY / "tidy.json").read_text())
+    state["workforce"]["sha256"] = "changed"
+    tidy_dir = tmp_path / "tidy"
+    tidy_dir.mkdir()
+    (tidy_dir / "tidy.json").write_text(json.dumps(state))
+    monkeypatch.setattr(build.paths, "TIDY", tidy_dir)
+    reasons = {n: build.why_stale(n, build.signature(n, s, s["parameters"])) for n, s in registry.items()}
+    for name, spec in registry.items():
+        if "workforce" in spec["inputs"]:
+            assert "tidy table workforce changed" in reasons[name]
+        elif (paths.CHAPTERS / f"{name}.ipynb").is_file():
+            assert reasons[name] == "", f"{name} re-runs although it does not read workforce"
+
+
+def test_parameter_change_marks_a_chapter_stale(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "STAMPS", tmp_path)
+    spec = build.chapters()["family_help"]
+    (tmp_path / "family_help.json").write_text(json.dumps(build.signature("family_help", spec, spec["parameters"])))
+    other = {**spec["parameters"], "vintage": "first"}
+    reason = build.why_stale("family_help", build.signature("family_help", spec, other))
+    assert reason in ("parameters changed", "never built")
+
+
+def test_a_failing_chapter_names_the_cell_and_publishes_nothing(tmp_path, monkeypatch):
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "broken.py").write_text(
+        '# %% tags=["parameters"]\narea = "E92000001"\n\n# %%\nimport csc\n'
+        'csc.value("cp.no_such_measure", period="2020")\n')
+    monkeypatch.setattr(build.paths, "CHAPTERS", chapters)
+    monkeypatch.setattr(build, "WORK", tmp_path / "work")
+    output = chapters / "broken.ipynb"
+    with pytest.raises(CscError) as err:
+        build.execute("broken", {"inputs": ["cin"]}, {"area": "E92000001"}, output, tmp_path / "files")
+    message = str(err.value)
+    assert "chapter broken failed" in message and "cell 2 failed with UsageError" in message
+    assert "unknown measure 'cp.no_such_measure'" in message
+    assert not output.exists()
+    assert (tmp_path / "work" / "broken.failed.ipynb").is_file()
+
+
+def test_undeclared_table_is_an_error(monkeypatch):
+    import csc
+
+    monkeypatch.setenv("CSC_DECLARED_INPUTS", "geography,cin")
+    with pytest.raises(CscError, match="reads 'workforce' but does not declare it"):
+        csc.value("wf.fte", period="2020")
+
+
+@pytest.mark.book
+def test_no_change_rebuild_executes_nothing():
+    done = subprocess.run([sys.executable, "-m", "csc", "build"], capture_output=True, text=True, cwd=ROOT,
+                          env={**os.environ})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "executed" not in done.stdout
+    for name in build.chapters():
+        assert f"chapter {name}: up to date (skipped)" in done.stdout
+    assert "HTML and PDF up to date" in done.stdout

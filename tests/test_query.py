@@ -1,0 +1,130 @@
+"""The query interface: vintages, areas, symbols, consistent boundaries and clear errors."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import csc
+from csc import paths, query
+from csc.errors import UsageError
+from csc.tidy.schema import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "csc", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+# --- real data --------------------------------------------------------------------------------------------------
+
+def test_england_s47_2020_is_201000_under_both_vintages():
+    assert csc.value("cp.section47_enquiries", period="2020") == 201000
+    assert csc.value("cp.section47_enquiries", period=2020, vintage="first") == 201000
+
+
+def test_vintages_differ_where_dfe_revised_the_back_series():
+    # CIN at 31 March 2014: SFR 43/2014 said 397,600; the EES series re-derived it as 395,480 (data-notes §2.3).
+    assert csc.value("cin.children_in_need", period="2014", vintage="first") == 397600
+    assert csc.value("cin.children_in_need", period="2014", vintage="latest") == 395480
+
+
+def test_area_by_code_dfe_code_name_and_former_code_agree():
+    by_gss = csc.value("cp.section47_enquiries", area="E08000035", period="2020")
+    assert by_gss == csc.value("cp.section47_enquiries", area="383", period="2020")
+    assert by_gss == csc.value("cp.section47_enquiries", area="leeds", period="2020")
+    # Barnsley was recoded in 2025 (E08000016 -> E08000038): one series under both codes.
+    assert csc.value("cp.section47_enquiries", area="E08000016", period="2015") == \
+        csc.value("cp.section47_enquiries", area="E08000038", period="2015")
+
+
+def test_consistent_boundary_sums_predecessors_and_successors():
+    north = csc.value("cp.section47_enquiries", area="North Northamptonshire", period="2023")
+    west = csc.value("cp.section47_enquiries", area="West Northamptonshire", period="2023")
+    county = csc.value("cp.section47_enquiries", area="Northamptonshire", period="2019")
+    joined = csc.series("cp.section47_enquiries", area="North Northamptonshire", boundary="consistent")
+    by_period = joined.set_index("period")
+    assert by_period.loc["2023", "value"] == north + west
+    assert by_period.loc["2019", "value"] == county
+    assert by_period.loc["2023", "areas_summed"] == "E06000061+E06000062"
+    published = csc.series("cp.section47_enquiries", area="North Northamptonshire")
+    assert published["period"].min() >= "2021"  # as published, the new council has no history
+
+
+def test_consistent_boundary_refuses_to_sum_rates():
+    with pytest.raises(UsageError, match="consistent-boundary series are summed"):
+        csc.series("cp.section47_rate", area="North Northamptonshire", boundary="consistent")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(measure="cp.section47_enquirys", period="2020"), r"unknown measure 'cp.section47_enquirys'; did you mean cp.section47_enquiries"),
+    (dict(measure="cp.section47_enquiries", area="Leedz", period="2020"), r"unknown area 'Leedz'; did you mean Leeds"),
+    (dict(measure="cp.section47_enquiries", period="2035"), r"has no period '2035' for England; held: 2010 to 2025"),
+    (dict(measure="cp.section47_enquiries", period="2020", vintage="final"), r"unknown vintage 'final'"),
+    (dict(measure="cp.section47_enquiries", period="2020", breakdown="x=y"), r"has no breakdown 'x=y'"),
+])
+def test_unknown_input_lists_close_matches(kwargs, message):
+    with pytest.raises(UsageError, match=message):
+        csc.value(**kwargs)
+
+
+def test_cli_prints_the_number_alone():
+    done = cli("value", "cp.section47_enquiries", "--area", "E92000001", "--period", "2020")
+    assert (done.returncode, done.stdout) == (0, "201000\n")
+
+
+def test_cli_unknown_measure_exits_2_with_one_line():
+    done = cli("value", "cp.s47", "--period", "2020")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("csc value: error: unknown measure 'cp.s47'") and done.stderr.count("\n") == 1
+
+
+def test_cli_lists_the_catalogue():
+    done = cli("measures")
+    names = {line.split()[0] for line in done.stdout.splitlines()}
+    required = {"cin.referrals", "cin.children_in_need", "cin.assessments", "cp.section47_enquiries",
+                "cp.section47_children", "cp.icpcs", "cp.cpp_starts", "cp.cpp_at_31_march", "cp.cpp_ends",
+                "cla.children_looked_after", "cla.rate_per_10000", "cla.starts", "cla.ceased", "cla.adopted",
+                "wf.fte", "wf.agency_rate", "wf.turnover_rate", "wf.vacancy_rate", "wf.caseload",
+                "mk.childrens_homes", "mk.childrens_homes_places", "pop.children_0_17", "spend.cyps_total"}
+    assert required - names == set()
+
+
+# --- hand-made tidy table: symbols and vintage picking ------------------------------------------------------------
+
+@pytest.fixture
+def tiny_tidy(tmp_path, monkeypatch):
+    """A cin table of four rows: a revision across releases and a suppressed LA figure."""
+    def row(period, area, name, level, value, status, release):
+        return dict(measure="cp.section47_enquiries", period=period, period_type="year_to_31_march",
+                    geographic_level=level, area_code=area, la_code="" if level != "local_authority" else "202",
+                    area_name=name, breakdown="", value=value, status=status, unit="count", release=release,
+                    source=f"fixture-{release}")
+    frame = pd.DataFrame([row("2019", "E92000001", "England", "national", 100.0, "", "2019"),
+                          row("2019", "E92000001", "England", "national", 104.0, "", "2021"),
+                          row("2019", "E09000007", "Camden", "local_authority", None, "c", "2019"),
+                          row("2019", "E09000007", "Camden", "local_authority", 7.0, "", "2021")])[COLUMNS]
+    frame.to_parquet(tmp_path / "cin.parquet")
+    (tmp_path / "geography.parquet").write_bytes((paths.TIDY / "geography.parquet").read_bytes())
+    monkeypatch.setattr(paths, "TIDY", tmp_path)
+    return tmp_path
+
+
+def test_first_and_latest_pick_the_earliest_and_newest_release(tiny_tidy):
+    assert csc.value("cp.section47_enquiries", period="2019", vintage="first") == 100
+    assert csc.value("cp.section47_enquiries", period="2019", vintage="latest") == 104
+
+
+def test_a_suppressed_figure_returns_its_symbol(tiny_tidy):
+    assert csc.value("cp.section47_enquiries", area="Camden", period="2019", vintage="first") == "c"
+    assert csc.value("cp.section47_enquiries", area="Camden", period="2019", vintage="latest") == 7
+
+
+def test_format_plain_drops_float_noise():
+    assert query.format_plain(201000.0) == "201000"
+    assert query.format_plain(15.4) == "15.4"
+    assert query.format_plain("c") == "c"

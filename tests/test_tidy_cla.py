@@ -1,0 +1,166 @@
+"""CLA tidy table: published figures read from the raw SSDA903 files, vintages, and hand-made edge cases."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from csc import manifest as manifest_mod
+from csc import paths, tidy
+from csc.errors import CscError
+from csc.tidy import cla
+
+FIXTURES = Path(__file__).parent / "fixtures" / "cla"
+ENGLAND = "E92000001"
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("tidy")
+    tidy.build(["cla"], force=True, tidy_dir=out, log=lambda _: None)
+    return pd.read_parquet(out / "cla.parquet")
+
+
+def rows(table, measure, period, area=ENGLAND, breakdown=""):
+    return table[(table.measure == measure) & (table.period == period) & (table.area_code == area)
+                 & (table.breakdown == breakdown)].sort_values("release")
+
+
+def value(table, measure, period, release, area=ENGLAND, breakdown=""):
+    hit = rows(table, measure, period, area, breakdown)
+    hit = hit[hit.release == release]
+    assert len(hit) == 1, (measure, period, release, area, breakdown, len(hit))
+    return hit.iloc[0].value
+
+
+def test_2018_release_first_publishes_75420_and_revises_2017(table):
+    """Data-notes §4.5: DfE 2018 release 75,420 at 31 March 2018 and 72,590 for 2017 (CLA2018.csv)."""
+    first = rows(table, "cla.children_looked_after", "2018").iloc[0]
+    assert (first.release, first.value) == ("2018", 75420)
+    assert value(table, "cla.children_looked_after", "2017", "2018") == 72590
+
+
+def test_2020_first_published_vs_latest(table):
+    """80,080 as first published (hand-collected, release 2020) vs 80,000 in the 2024 time series."""
+    series = rows(table, "cla.children_looked_after", "2020")
+    assert (series.iloc[0].release, series.iloc[0].value, series.iloc[0].source) == (
+        "2020", 80080, "cla-hand-collected-headline-figures")
+    assert (series.iloc[-1].release, series.iloc[-1].value) == ("2024", 80000)
+    assert value(table, "cla.children_looked_after", "2021", "2021") == 80850
+    assert value(table, "cla.starts", "2020", "2020") == 30970
+    assert value(table, "cla.starts", "2020", "2024") == 31010
+    assert value(table, "cla.rate_per_10000", "2020", "2022") == 67
+    assert value(table, "cla.rate_per_10000", "2020", "2024") == 68
+
+
+def test_hand_collected_figure_already_in_a_file_is_not_duplicated(table):
+    first_2018 = rows(table, "cla.children_looked_after", "2018")
+    assert list(first_2018.release).count("2018") == 1
+    assert first_2018.iloc[0].source == "cla-sfr-underlying-2018-cla2018"
+
+
+def test_long_national_series(table):
+    series = rows(table, "cla.children_looked_after", "2010")
+    assert value(table, "cla.children_looked_after", "2010", "2024") == 64460
+    assert value(table, "cla.children_looked_after", "2010", "2010") == 64400  # SFR 2010, rounded to 100
+    latest = table[(table.measure == "cla.children_looked_after") & (table.release == "2024")
+                   & (table.area_code == ENGLAND)]
+    assert latest.period.min() == "1994" and latest.period.max() == "2024"
+    assert value(table, "cla.children_looked_after", "2025", "2025") == 81770
+    assert len(series) == 3
+
+
+def test_mislabelled_2015_starts_column_is_read_as_2015(table):
+    """Data-notes §4.3 item 4: SFR34_ADM2015 heads 2015 starts 'CLA_started2014' (England 31,070)."""
+    assert value(table, "cla.starts", "2015", "2015") == 31070
+    assert value(table, "cla.starts", "2014", "2014") == 30430
+    assert rows(table, "cla.starts", "2014").release.tolist() == ["2014", "2022", "2024"]
+
+
+def test_placement_composite_kept_before_2020(table):
+    composite = "placement=Secure units, children's homes and semi-independent living"
+    assert value(table, "cla.by_placement", "2019", "2019", breakdown=composite) == 9500
+    assert value(table, "cla.by_placement", "2020", "2022", breakdown=composite) == 11120
+    assert rows(table, "cla.by_placement", "2020", breakdown=composite).release.tolist() == ["2022"]
+    assert value(table, "cla.by_placement", "2020", "2024",
+                 breakdown="placement=Secure homes and children's homes") == 7100
+    assert value(table, "cla.by_placement", "2010", "2010",
+                 breakdown="placement=Foster placements with relative or friend") == 7300
+
+
+def test_la_spot_checks(table):
+    """Camden (202) CLA 2019 = 191 in CLA2019.csv; Greenwich 2010 total 589 and kinship 48 (SFR27_2010_March)."""
+    assert value(table, "cla.children_looked_after", "2019", "2019", area="E09000007") == 191
+    assert value(table, "cla.children_looked_after", "2010", "2010", area="E09000011") == 589
+    assert value(table, "cla.by_placement", "2010", "2010", area="E09000011",
+                 breakdown="placement=Foster placements with relative or friend") == 48
+    warwick = rows(table, "cla.children_looked_after", "2019", area="E10000031")
+    assert warwick[warwick.release == "2019"].iloc[0].value == 722
+
+
+def test_ceased_adopted_sgo_and_care_leavers(table):
+    assert value(table, "cla.ceased", "2020", "2020") == 29590
+    assert value(table, "cla.adopted", "2020", "2022") == 3480
+    assert value(table, "cla.ceased_sgo", "2020", "2024") == 3720
+    assert value(table, "cla.care_leavers_activity", "2022", "2022",
+                 breakdown="activity=Education other than higher education; age=17 to 18") == 5970
+    neet = rows(table, "cla.care_leavers_activity_percent", "2022",
+                breakdown="activity=Total not in education, employment or training; age=19 to 21")
+    assert neet.release.tolist() == ["2022", "2024"] and ((neet.value > 0) & (neet.value < 100)).all()
+
+
+def test_symbols_and_levels(table):
+    assert set(table.status) <= cla.EES_SYMBOLS | cla.SFR_SYMBOLS
+    assert set(table.geographic_level) == {"national", "regional", "local_authority"}
+    assert (table.area_code != "").all()
+
+
+# ---- hand-made fixtures ------------------------------------------------------------------------------------------
+
+def fixture_source(monkeypatch, real_id: str, path: str, release: str):
+    monkeypatch.setattr(paths, "RAW", FIXTURES.parent)
+    real = manifest_mod.load()[real_id]
+    return {"fixture": replace(real, id="fixture", file=f"cla/{path}", release=release)}
+
+
+def test_fixture_mislabelled_column_override(monkeypatch):
+    manifest = fixture_source(monkeypatch, "cla-sfr-underlying-2015-sfr34-adm2015",
+                              "sfr_underlying/2015/SFR34_ADM2015.csv", "2015")
+    out = cla.sfr_file(manifest, "2015/SFR34_ADM2015.csv", {})
+    starts = out[out.measure == "cla.starts"]
+    assert set(starts.period) == {"2015"}
+    assert starts.set_index("area_code").loc["E12000001", "value"] == 1890
+
+
+def test_fixture_unknown_geographic_level(monkeypatch):
+    manifest = fixture_source(monkeypatch, "cla-sfr-underlying-2015-sfr34-adm2015",
+                              "sfr_underlying/2015/unknown_level.csv", "2015")
+    with pytest.raises(CscError, match=r"unknown_level\.csv: column 'geog_l' has unknown value 'COUNTY'"):
+        cla.sfr_file(manifest, "2015/unknown_level.csv", {})
+
+
+def test_fixture_renamed_count_column(monkeypatch):
+    manifest = fixture_source(monkeypatch, "cla-ees-2025-release-cla-number-and-rate-per-10k-children",
+                              "ees/rates_renamed.csv", "2025")
+    with pytest.raises(CscError, match=r"rates_renamed\.csv: none of the columns 'number', 'children_count'"):
+        cla.rates(manifest, "cla/ees/rates_renamed.csv")
+
+
+def test_fixture_unknown_symbol(monkeypatch):
+    manifest = fixture_source(monkeypatch, "cla-ees-2025-release-cla-number-and-rate-per-10k-children",
+                              "ees/rates_unknown_symbol.csv", "2025")
+    with pytest.raises(CscError, match=r"rates_unknown_symbol\.csv: column 'rate_per_10000' has unknown symbol "
+                                       r"'\[z\]'"):
+        cla.rates(manifest, "cla/ees/rates_unknown_symbol.csv")
+
+
+def test_fixture_2025_column_names(monkeypatch):
+    """2025 renames population_count -> population_type and number -> children_count (data-notes §4.3 item 3)."""
+    manifest = fixture_source(monkeypatch, "cla-ees-2025-release-cla-number-and-rate-per-10k-children",
+                              "ees/rates_2025.csv", "2025")
+    out = cla.rates(manifest, "cla/ees/rates_2025.csv").set_index("measure")
+    assert out.loc["cla.children_looked_after", "value"] == 81770
+    assert out.loc["cla.rate_per_10000", "value"] == 67
+    assert out.loc["cla.ceased", "value"] == 34450
