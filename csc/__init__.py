@@ -7,7 +7,7 @@
 from importlib import import_module
 
 _EXPORTS = {"value": "query", "series": "query", "measure_rows": "query", "table": "query", "areas": "query",
-            "cite": "sources", "catalogue": "catalogue"}
+            "cite": "sources"}
 
 
 def __getattr__(name):  # imported lazily so `python -m csc fetch` does not pay for pandas

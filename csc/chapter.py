@@ -11,6 +11,7 @@ from .errors import UsageError
 from .geography import ENGLAND
 
 BASELINE_YEARS = (2010, 2011)
+SPENDING_BASELINES = ("2010-11", "2012-13")
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,13 @@ class Context:
     level: str         # national, regional, local_authority
     region: str        # the LA's region code ('' for England and regions)
     vintage: str
+    end_year: int | None = None
+
+    def upto(self, frame, column: str = "period"):
+        """Rows up to end_year (all when it is None): reproduces the book as of an earlier release."""
+        if self.end_year is None:
+            return frame
+        return frame[frame[column].astype(str).str.slice(0, 4).astype(int) <= self.end_year]
 
     @property
     def is_england(self) -> bool:
@@ -37,7 +45,7 @@ class Context:
 
 
 def validate(area: str = ENGLAND, vintage: str = "latest", baseline_year: int | None = None,
-             end_year: int | None = None) -> Context:
+             end_year: int | None = None, spending_baseline: str | None = None) -> Context:
     """Check chapter parameters; an unknown value is one clear error listing valid options."""
     areas = query.areas()
     code = areas.resolve(area)
@@ -45,10 +53,12 @@ def validate(area: str = ENGLAND, vintage: str = "latest", baseline_year: int | 
     if baseline_year is not None and int(baseline_year) not in BASELINE_YEARS:
         raise UsageError(f"unknown baseline_year {baseline_year!r}; use one of "
                          f"{', '.join(map(str, BASELINE_YEARS))} (year to 31 March)")
+    if spending_baseline is not None and spending_baseline not in SPENDING_BASELINES:
+        raise UsageError(f"unknown spending_baseline {spending_baseline!r}; use one of {', '.join(SPENDING_BASELINES)}")
     if end_year is not None and not 2013 <= int(end_year) <= 2100:
-        raise UsageError(f"end_year {end_year!r} is outside the years held")
+        raise UsageError(f"unknown end_year {end_year!r}; use a year from 2013 to the latest held")
     return Context(area=code, area_name=areas.name(code), level=areas.level(code), region=areas.region_of(code),
-                   vintage=vintage)
+                   vintage=vintage, end_year=None if end_year is None else int(end_year))
 
 
 def say(name: str, text: str) -> None:

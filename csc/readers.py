@@ -9,7 +9,6 @@ import io
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .errors import CscError
@@ -29,7 +28,7 @@ SYMBOLS = {
     "u": "low reliability",
     "": "blank in the published file",
 }
-NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?$")
+NUMBER = re.compile(r"^[-+]?(?=\.?\d)(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][-+]?\d+)?$")  # a digit is required
 
 
 def read_text(source: Source) -> str:
@@ -73,7 +72,7 @@ def require_columns(frame: pd.DataFrame, required, path: Path) -> None:
 def parse_cells(cells: pd.Series, path: Path, column: str, allowed: set[str]) -> tuple[pd.Series, pd.Series]:
     """Split published cells into float values and status symbols; an undeclared symbol is an error."""
     text = cells.astype(str).str.strip()
-    numeric = text.str.match(NUMBER) & (text != "") & (text != ".")
+    numeric = text.str.match(NUMBER)
     values = pd.to_numeric(text.where(numeric).str.replace(",", "", regex=False), errors="coerce")
     status = text.where(~numeric, "")
     bad = status[~status.isin(allowed)]
@@ -91,6 +90,3 @@ def first_present(frame: pd.DataFrame, names: list[str], path: Path) -> str:
     raise CscError(f"{path}: none of the columns {', '.join(repr(n) for n in names)} found "
                    f"(renamed in this release?)")
 
-
-def nan_to_none(value: float):
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value

@@ -30,7 +30,8 @@ UNITS = {
     "index": "index number (base stated in the measure catalogue)",
     "score": "index score or rank (higher = more deprived)",
 }
-NON_NEGATIVE = {"count", "fte", "days", "gbp", "rate_per_10000", "ratio"}
+# Money may be negative (net expenditure where income exceeds spending, published adjustments); counts may not.
+NON_NEGATIVE = {"count", "fte", "days", "rate_per_10000", "ratio"}
 
 SCHEMA = pa.DataFrameSchema(
     {

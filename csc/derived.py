@@ -1,0 +1,40 @@
+"""Figures computed from published ones, the same way DfE computes them, so every year and area is on one basis."""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import query
+from .geography import ENGLAND
+
+POPULATION = "pop.children_0_17"
+
+
+def per_10000(measure: str, area: str = ENGLAND, vintage: str = "latest") -> pd.DataFrame:
+    """Count per 10,000 children aged 0-17, pairing reporting year T with the ONS mid-year T-1 estimate (DfE's rule)."""
+    counts = query.series(measure, area=area, vintage=vintage).dropna(subset=["value"])
+    pop = query.series(POPULATION, area=area, vintage="latest").dropna(subset=["value"])
+    pop = pop.assign(period=(pop["period"].astype(int) + 1).astype(str))[["period", "value"]]
+    merged = counts.merge(pop, on="period", suffixes=("", "_population"))
+    merged["rate"] = merged["value"] / merged["value_population"] * 10_000
+    return merged[["period", "value", "value_population", "rate"]]
+
+
+def ratio(numerator: str, denominator: str, area: str = ENGLAND, vintage: str = "latest",
+          per: float = 100) -> pd.DataFrame:
+    """numerator per `per` of denominator, by period, where both are published."""
+    top = query.series(numerator, area=area, vintage=vintage).dropna(subset=["value"])
+    bottom = query.series(denominator, area=area, vintage=vintage).dropna(subset=["value"])
+    merged = top[["period", "value"]].merge(bottom[["period", "value"]], on="period", suffixes=("", "_base"))
+    merged["ratio"] = merged["value"] / merged["value_base"] * per
+    return merged
+
+
+def la_rates(measure: str, period: str, vintage: str = "latest") -> pd.DataFrame:
+    """Every LA's count and rate per 10,000 in one year, for comparisons across authorities."""
+    counts = query.measure_rows(measure, vintage=vintage, level="local_authority")
+    counts = counts[(counts["period"] == period)].dropna(subset=["value"])
+    pop = query.measure_rows(POPULATION, vintage="latest", level="local_authority")
+    pop = pop[pop["period"] == str(int(period) - 1)][["area_code", "value"]]
+    merged = counts[["area_code", "area_name", "value"]].merge(pop, on="area_code", suffixes=("", "_population"))
+    merged["rate"] = merged["value"] / merged["value_population"] * 10_000
+    return merged.reset_index(drop=True)
