@@ -82,8 +82,9 @@ else:
     say("front_door_answer",
         f"In the year to 31 March {last}, {ctx.area_name} received **{count(ref[last])}** referrals to children's "
         f"social care, {chapter.change(ref[last], ref[base]):+.0f}% on {base}, and **{count(cin.get(last, np.nan))}** "
-        f"children were in need at 31 March, {chapter.change(cin[last], cin[base]):+.0f}% on {base}: the front door "
-        f"has been broadly steady for fifteen years. "
+        f"children were in need at 31 March, {chapter.change(cin[last], cin[base]):+.0f}% on {base}: over "
+        f"{last - base} years referrals {chapter.movement(chapter.change(ref[last], ref[base]))} and children in need "
+        f"{chapter.movement(chapter.change(cin[last], cin[base]))}. "
         + (f"In {rereferral['period'].iloc[-1]}, {rereferral['value'].iloc[-1]:.1f}% of referrals were re-referrals "
            f"within twelve months" if len(rereferral) else "")
         + (f", and {nfa['value'].iloc[-1]:.1f}% led to no further action." if len(nfa) else "."))
@@ -103,7 +104,8 @@ else:
     ax.set_ylim(bottom=0)
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=9)
     source = sources_of(front)
-    charts.finish(fig, ax, title=f"Referrals and children in need in {ctx.area_name} have changed little since {base}",
+    charts.finish(fig, ax, title=f"Referrals in {ctx.area_name} {chapter.movement(chapter.change(ref[last], ref[base]))} "
+                  f"between {base} and {last}; children in need {chapter.movement(chapter.change(cin[last], cin[base]))}",
                   ylabel="Number", source=source)
     charts.publish(fig, "front_door", data=front[["year", "stage", "value", "status", "release", "source"]],
                    source=source,
@@ -141,13 +143,14 @@ else:
     last, first_year = int(s47.index.max()), int(s47.index.min())
     base = baseline_year if baseline_year in s47.index else first_year
     growth = chapter.change(s47[last], s47[base])
+    plan_growth = chapter.change(plans[last], plans[base])
     say("s47_latest", count(s47[last]))
     say("funnel_answer",
         f"In the year to 31 March {last}, {ctx.area_name} recorded **{count(s47[last])}** section 47 enquiries "
         f"and **{count(plans.get(last, np.nan))}** child protection plans started. Enquiries "
         f"{chapter.direction(s47[last], s47[base])} by **{abs(growth):.0f}%** from {count(s47[base])} in the "
-        f"year to 31 March {base}, while plans started changed by {chapter.change(plans[last], plans[base]):+.0f}% "
-        f"over the same years: enquiries grew far faster than the plans that follow them.")
+        f"year to 31 March {base}, while plans started changed by {plan_growth:+.0f}% over the same years"
+        + (": enquiries grew far faster than the plans that follow them." if growth > plan_growth + 25 else "."))
 
     conversion = derived.ratio("cp.icpcs", "cp.section47_enquiries", ctx.area, vintage)
     to_plan = derived.ratio("cp.cpp_starts", "cp.section47_enquiries", ctx.area, vintage)
@@ -168,8 +171,8 @@ else:
     ax.set_ylim(bottom=0)
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=9)
     source = sources_of(funnel)
-    charts.finish(fig, ax, title=f"Section 47 enquiries {chapter.direction(s47[last], s47[base], 'rose', 'fell')} "
-                  f"{abs(growth):.0f}% between {base} and {last}; plans started far less",
+    charts.finish(fig, ax, title=f"Section 47 enquiries {chapter.movement(growth)} between {base} and {last}; "
+                  f"plans started {chapter.movement(plan_growth)}",
                   ylabel="Number in the year to 31 March", source=source)
     charts.publish(fig, "s47_icpc_cpp", data=funnel[["year", "stage", "value", "status", "release", "source"]],
                    source=source,
@@ -213,11 +216,14 @@ if {"cp.section47_enquiries", "cp.cpp_starts"} <= set(gap.columns):
     bases = [y for y in (2010, 2011) if y in gap.index]
     multiples = ", ".join(f"×{gap.loc[last, 'without_plan'] / gap.loc[y, 'without_plan']:.1f} on {y}"
                           for y in bases if gap.loc[y, "without_plan"] > 0)
+    child_gap = gap["children_without_plan"].dropna()
     say("without_plan_answer",
         f"For {ctx.area_name} the difference was **{count(gap.loc[last, 'without_plan'])}** in {last}"
-        + (f" ({multiples})" if multiples else "") + ". Counting children rather than enquiries, and the plans that "
-        "followed, gives a smaller number; starting from 2010-11 instead of 2009-10 — the census's second year, and "
-        "the first in which most authorities returned complete data — roughly halves the growth.")
+        + (f" ({multiples})" if multiples else "") + ". "
+        + (f"Counting children subject to an enquiry rather than enquiries gives {count(child_gap.iloc[-1])} in "
+           f"{child_gap.index[-1]}. " if len(child_gap) else "")
+        + "The claim boxes below set out how the multiple depends on the base year: 2009-10 was the census's first "
+        "year, when returns were least complete.")
 
     long = gap.reset_index().melt(id_vars="year", value_vars=["without_plan", "children_without_plan"],
                                   var_name="basis", value_name="value").dropna()
@@ -280,7 +286,8 @@ else:
     ax.set_ylim(bottom=0)
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=9)
     source = sources_of(cats)
-    charts.finish(fig, ax, title=f"Neglect and emotional abuse account for most child protection plans",
+    charts.finish(fig, ax, title=f"{now['category'].iloc[0]} and {now['category'].iloc[1].lower()} were the initial "
+                  f"category for {share.iloc[:2].sum():.0f}% of plans at 31 March {latest_year}",
                   ylabel="Children on a plan at 31 March", source=source)
     charts.publish(fig, "plans_by_category", data=cats[["year", "category", "value", "status", "release", "source"]],
                    source=source,
@@ -310,7 +317,8 @@ else:
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_ylabel("")
     source = sources_of(top)
-    charts.finish(fig, ax, title=f"Domestic abuse and parental mental health are the factors most often recorded",
+    charts.finish(fig, ax, title=f"{top['factor'].iloc[0]} and {top['factor'].iloc[1].lower()} were the factors "
+                  f"most often recorded in {year}",
                   ylabel="", xlabel=f"Assessments recording the factor, year to 31 March {year}", source=source)
     ax.grid(axis="x", color="#D9D9D9", linewidth=0.8)
     ax.grid(axis="y", visible=False)
@@ -344,8 +352,9 @@ say("place_answer",
     f"In the year to 31 March {year}, section 47 enquiry rates ranged from {low['rate']:.0f} per 10,000 children "
     f"({low['area_name']}) to {high['rate']:.0f} ({high['area_name']}), against {england_rate:.0f} for England"
     + (f"; {ctx.area_name} had **{mine['rate'].iloc[0]:.0f}**" if len(mine) else "")
-    + f". Across authorities the rate rises with child poverty, but loosely: the correlation with the IDACI "
-    f"deprivation score is {corr:.2f}.")
+    + f". Across authorities the correlation between the rate and the IDACI child-poverty score is {corr:.2f}: "
+    + ("deprivation goes with more enquiries, but explains only part of the variation."
+       if 0.2 <= corr < 0.7 else "a strong association." if corr >= 0.7 else "no clear association."))
 
 la = la.sort_values("rate").reset_index(drop=True)
 # Funnel-plot control limits around England's rate: Poisson 95% and 99.8% bands by child population.
@@ -378,8 +387,9 @@ source = csc.cite(list(la.get("source", pd.Series(dtype=str))) or
                   .query("period == @year")["source"].unique().tolist()
                   + csc.measure_rows("pop.children_0_17", level="local_authority")["source"].unique().tolist()
                   + csc.measure_rows("imd.idaci_average_score", level="local_authority")["source"].unique().tolist())
-charts.finish(fig, ax, title=f"Enquiry rates vary {high['rate'] / low['rate']:.0f}-fold between authorities, "
-              f"more than chance or deprivation explain", ylabel="Enquiries per 10,000 children",
+outside = (np.abs(la["rate"] / 10_000 - p) > 3.09 * np.sqrt(p / la["value_population"])).sum()
+charts.finish(fig, ax, title=f"Enquiry rates vary {high['rate'] / low['rate']:.0f}-fold between authorities; {outside} "
+              f"of {len(la)} lie outside the 99.8% limits around England", ylabel="Enquiries per 10,000 children",
               xlabel="Children aged 0 to 17 (log scale)", source=source)
 charts.publish(fig, "s47_rates_by_la",
                data=la[["area_code", "area_name", "value", "value_population", "rate", "idaci"]]
@@ -388,7 +398,8 @@ charts.publish(fig, "s47_rates_by_la",
                source=source,
                alt=(f"Two scatter plots of section 47 enquiry rates per 10,000 children for {len(la)} local "
                     f"authorities, year to 31 March {year}. Left: a funnel plot against child population with "
-                    f"control limits around England's rate of {england_rate:.0f}; many authorities lie outside them. "
+                    f"control limits around England's rate of {england_rate:.0f}; {outside} authorities lie outside the "
+                    f"99.8% limits. "
                     f"Right: rates against IDACI deprivation scores, correlation {corr:.2f}."
                     + (f" {ctx.area_name} is highlighted." if ctx.level != "national" else "")))
 
@@ -447,14 +458,20 @@ else:
     end = "2019-20" if "2019-20" in years else years[-1]
     changes = {g: chapter.change(wide.loc[end, g], wide.loc[start, g]) for g in groups
                if pd.notna(wide.loc[start, g]) and pd.notna(wide.loc[end, g])}
-    say("money_answer",
-        f"At {base_price} prices (HM Treasury GDP deflator), between {start} and {end} "
-        + "; ".join(f"{g.replace('_', ' ')} spending changed by {v:+.0f}%" for g, v in changes.items())
-        + ". Spending by class is reported on the section 251 return, whose lines were redefined in 2011-12 and "
-        "renumbered in 2017-18; the breaks are marked on the chart.")
+    spend["group"] = spend["group"].map(chapter.pretty)
+    changes = {chapter.pretty(g): v for g, v in changes.items()}
+    prevent, statutory = changes.get("Non-statutory"), changes.get("Statutory")
+    headline = (f"In real terms (HM Treasury GDP deflator, {base_price} prices), spending on non-statutory services "
+                f"in {ctx.area_name} {chapter.movement(prevent)} between {start} and {end}, while statutory "
+                f"spending {chapter.movement(statutory)}. " if prevent is not None and statutory is not None else "")
+    say("money_answer", headline
+        + "The other splits tell the same story to different degrees: "
+        + "; ".join(f"{g.lower()} {v:+.0f}%" for g, v in changes.items() if g not in ("Non-statutory", "Statutory"))
+        + ". Spending by class comes from the section 251 return, whose lines were redefined in 2011-12 and "
+        "renumbered in 2016-17; those breaks are marked on the chart.")
     fig, ax = plt.subplots(figsize=(8, 4.6))
     sns.lineplot(data=spend.sort_values("period"), x="period", y="real", hue="group", marker="o", ax=ax)
-    for brk in ("2011-12", "2017-18"):
+    for brk in ("2011-12", "2016-17"):
         if brk in years:
             ax.axvline(years.index(brk), color="#B1B4B6", linewidth=1, linestyle=":")
     ax.axvspan(years.index(start) - 0.2, years.index(start) + 0.2, color="#F3F2F1")
@@ -462,13 +479,15 @@ else:
     ax.set_ylim(bottom=0)
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize=9)
     source = sources_of(spend_rows) + "; HM Treasury, GDP deflators (March 2026)"
-    charts.finish(fig, ax, title=f"Real-terms spending by class of service, {years[0]} to {years[-1]}",
+    charts.finish(fig, ax, title=(f"Non-statutory spending {chapter.movement(prevent)} from {start} to {end}; "
+                                  f"statutory spending {chapter.movement(statutory)}")
+                  if prevent is not None and statutory is not None else "Real-terms spending by class of service",
                   ylabel=f"£ billion, {base_price} prices", source=source)
     charts.publish(fig, "spending_by_class", data=spend[["period", "group", "value", "real", "release", "source"]],
                    source=source,
                    alt=(f"Line chart of children's and young people's services spending in {ctx.area_name} by class "
                         f"of service, {years[0]} to {years[-1]}, in £ billion at {base_price} prices. From {start} to "
-                        f"{end}: " + "; ".join(f"{g.replace('_', ' ')} {v:+.0f}%" for g, v in changes.items()) + "."))
+                        f"{end}: " + "; ".join(f"{g.lower()} {v:+.0f}%" for g, v in changes.items()) + "."))
 
 # %%
 claims.show("FH-10", ctx.area, vintage=vintage, spending_baseline=spending_baseline)

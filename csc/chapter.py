@@ -89,3 +89,17 @@ def change(new: float, old: float) -> float:
 
 def direction(new: float, old: float, up: str = "rose", down: str = "fell", same: str = "was unchanged") -> str:
     return up if new > old else down if new < old else same
+
+
+def movement(pct: float, steady: float = 10) -> str:
+    """Words for a percentage change, so a chart title states what the numbers show and nothing else."""
+    if abs(pct) < steady:
+        return "changed little"
+    size = "more than doubled" if pct > 100 else f"rose {pct:.0f}%" if pct > 0 else f"fell {abs(pct):.0f}%"
+    return size
+
+
+def pretty(label: str) -> str:
+    """'non_statutory' -> 'Non-statutory'; labels as people read them."""
+    text = label.replace("_", "-" if label.startswith("non_") else " ")
+    return text[:1].upper() + text[1:]

@@ -77,7 +77,23 @@ def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
 
 
 def table(frame: pd.DataFrame, caption: str) -> None:
-    """A small table as Markdown, so the HTML and the PDF both get a real table (LaTeX drops text/html)."""
-    from IPython.display import display
+    """A small table as a MyST list-table with column widths, so long text wraps in the PDF as well as the HTML."""
+    from IPython.display import Markdown, display
 
-    display({"text/markdown": f"**{caption}**\n\n" + frame.to_markdown(index=False)}, raw=True)
+    def cell(value) -> str:
+        if isinstance(value, float):
+            text = "–" if pd.isna(value) else f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+        else:
+            text = str(value).replace("\n", " ").strip()
+        return text or "–"
+
+    cells = [[cell(v) for v in row] for row in frame.itertuples(index=False)]
+    lengths = [max([len(str(c))] + [len(r[i]) for r in cells]) for i, c in enumerate(frame.columns)]
+    widths = [max(6, round(min(n, 80) ** 0.75)) for n in lengths]
+    lines = [f"~~~{{list-table}} {caption}", ":header-rows: 1", f":widths: {' '.join(map(str, widths))}"]
+    if len(cells) > 6:  # lets LaTeX break the table across pages
+        lines.append(":class: longtable")
+    lines.append("")
+    for row in [[str(c) for c in frame.columns]] + cells:
+        lines.append("* - " + "\n  - ".join(row))
+    display(Markdown("\n".join(lines + ["~~~"])))  # a tilde fence: its caption may hold `code`

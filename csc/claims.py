@@ -383,10 +383,8 @@ def box(result: Result) -> str:
     return "\n".join(lines)
 
 
-def show(claim_id: str, area: str = ENGLAND, **choices) -> Result:
+def show(claim_id: str, area: str = ENGLAND, **choices) -> None:
     """Evaluate a claim and display its box in the notebook."""
     from IPython.display import Markdown, display
 
-    result = evaluate(claim_id, area, **choices)
-    display(Markdown(box(result)))
-    return result
+    display(Markdown(box(evaluate(claim_id, area, **choices))))

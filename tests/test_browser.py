@@ -83,11 +83,14 @@ def test_page_is_self_contained_complete_and_accessible(site, browser, page_path
 def test_chapter_chart_loads_with_alt_text_and_its_csv_downloads(site, browser):
     page = browser.new_page()
     page.goto(f"{site}/chapters/family_help.html", wait_until="networkidle")
-    chart = page.locator("figure.csc-chart img").first
+    chart = page.locator("#chart-s47_icpc_cpp img")
     assert chart.evaluate("e => e.complete && e.naturalWidth > 0")
     assert "section 47" in chart.get_attribute("alt").lower()
-    link = page.locator("figure.csc-chart a[download]").first
+    link = page.locator("#chart-s47_icpc_cpp a[download]")
     href = link.evaluate("a => a.href")
     body = page.request.get(href)
     assert body.ok and body.text().startswith("year,stage,value")
+    assert page.locator("figure.csc-chart").count() >= 5
+    assert page.locator(".claim-box").count() == 14  # every FH claim of the ledger has a box
+    page.screenshot(path=str(ROOT / "_build" / "family_help.png"), full_page=True)
     page.close()
