@@ -34,7 +34,7 @@ import seaborn as sns
 
 import csc
 from csc import chapter, charts, claims, derived
-from csc.chapter import count, say
+from csc.chapter import count, counted, say
 
 ctx = chapter.validate(area=area, vintage=vintage, baseline_year=baseline_year, end_year=end_year,
                        spending_baseline=spending_baseline)
@@ -43,12 +43,13 @@ say("area_name", ctx.area_name)
 say("vintage_phrase", "newest release of each year" if vintage == "latest"
     else "figures as first published (what the review saw in 2021)")
 comparators = [csc.areas().name(c) for c in ctx.comparators[1:]]
-say("comparison_phrase", f" Charts set it beside {' and '.join(comparators)}." if comparators else "")
+say("comparison_phrase", (f" Charts set it beside {' and '.join(comparators)}." if comparators else "")
+    + (f" {ctx.boundary_note}" if ctx.boundary_note else ""))
 
 
 def stage_series(measures: dict[str, str], area_code: str) -> pd.DataFrame:
     """Several measures for one area, long, published values only, cut at end_year."""
-    frames = [csc.series(m, area=area_code, vintage=vintage).assign(stage=label, measure=m)
+    frames = [csc.series(m, area=area_code, vintage=vintage, boundary=ctx.boundary).assign(stage=label, measure=m)
               for m, label in measures.items()]
     out = ctx.upto(pd.concat(frames, ignore_index=True))
     return out.assign(year=out["period"].astype(int))
@@ -76,19 +77,19 @@ else:
     ref = shown[shown["measure"] == "cin.referrals"].set_index("year")["value"]
     cin = shown[shown["measure"] == "cin.children_in_need"].set_index("year")["value"]
     last, base = int(ref.index.max()), int(ref.index.min())
-    rereferral = csc.series("cin.rereferrals_percent", area=ctx.area, vintage=vintage).dropna(subset=["value"])
-    rereferral = ctx.upto(rereferral)
-    nfa = ctx.upto(csc.series("cin.referrals_nfa_percent", area=ctx.area, vintage=vintage).dropna(subset=["value"]))
+    ref_change = chapter.change(ref[last], ref[base])
+    cin_change = chapter.change(cin.get(last, np.nan), cin.get(base, np.nan))
+    # Percentages from the counts, as DfE computes them, so reorganised councils can be summed first.
+    rereferral = ctx.upto(derived.ratio("cin.rereferrals", "cin.referrals", ctx.area, vintage))
+    nfa = ctx.upto(derived.ratio("cin.referrals_nfa", "cin.referrals", ctx.area, vintage))
     say("front_door_answer",
-        f"In the year to 31 March {last}, {ctx.area_name} received **{count(ref[last])}** referrals to children's "
-        f"social care, {chapter.change(ref[last], ref[base]):+.0f}% on {base}, and **{count(cin.get(last, np.nan))}** "
-        f"children were in need at 31 March, {chapter.change(cin[last], cin[base]):+.0f}% on {base}: over "
-        f"{last - base} years referrals {chapter.movement(chapter.change(ref[last], ref[base]))} and children in need "
-        f"{chapter.movement(chapter.change(cin[last], cin[base]))}. "
-        + (f"In {rereferral['period'].iloc[-1]}, {rereferral['value'].iloc[-1]:.1f}% of referrals were re-referrals "
+        f"In the year to 31 March {last}, {ctx.area_name} received {counted(ref[last], 'referrals')} to children's "
+        f"social care, and {counted(cin.get(last, np.nan), 'children')} were in need at 31 March: since {base} "
+        f"referrals {chapter.movement(ref_change)} and children in need {chapter.movement(cin_change)}. "
+        + (f"In {rereferral['period'].iloc[-1]}, {rereferral['ratio'].iloc[-1]:.1f}% of referrals were re-referrals "
            f"within twelve months" if len(rereferral) else "")
-        + (f", and {nfa['value'].iloc[-1]:.1f}% led to no further action." if len(nfa) else "."))
-    rates = derived.per_10000("cin.referrals", ctx.area, vintage)
+        + (f", and {nfa['ratio'].iloc[-1]:.1f}% led to no further action." if len(nfa) else "."))
+    rates = derived.per_10000("cin.referrals", ctx.area, vintage, boundary=ctx.boundary)
     rates = ctx.upto(rates)
     if len(rates):
         say("front_door_rates",
@@ -104,14 +105,15 @@ else:
     ax.set_ylim(bottom=0)
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=9)
     source = sources_of(front)
-    charts.finish(fig, ax, title=f"Referrals in {ctx.area_name} {chapter.movement(chapter.change(ref[last], ref[base]))} "
-                  f"between {base} and {last}; children in need {chapter.movement(chapter.change(cin[last], cin[base]))}",
+    charts.finish(fig, ax, title=f"Referrals in {ctx.area_name} {chapter.movement(ref_change)} between {base} and "
+                  f"{last}; children in need {chapter.movement(cin_change)}",
                   ylabel="Number", source=source)
     charts.publish(fig, "front_door", data=front[["year", "stage", "value", "status", "release", "source"]],
                    source=source,
                    alt=(f"Line chart of referrals to children's social care and children in need at 31 March in "
                         f"{ctx.area_name}, {base} to {last}. Referrals went from {count(ref[base])} to "
-                        f"{count(ref[last])}; children in need from {count(cin[base])} to {count(cin[last])}."))
+                        f"{count(ref[last])}; children in need from {count(cin.get(base, np.nan))} to "
+                        f"{count(cin.get(last, np.nan))}."))
 
 # %%
 for claim_id in ("FH-1", "FH-2"):
@@ -143,24 +145,33 @@ else:
     last, first_year = int(s47.index.max()), int(s47.index.min())
     base = baseline_year if baseline_year in s47.index else first_year
     growth = chapter.change(s47[last], s47[base])
-    plan_growth = chapter.change(plans[last], plans[base])
+    plan_growth = chapter.change(plans.get(last, np.nan), plans.get(base, np.nan))
     say("s47_latest", count(s47[last]))
     say("funnel_answer",
-        f"In the year to 31 March {last}, {ctx.area_name} recorded **{count(s47[last])}** section 47 enquiries "
-        f"and **{count(plans.get(last, np.nan))}** child protection plans started. Enquiries "
-        f"{chapter.direction(s47[last], s47[base])} by **{abs(growth):.0f}%** from {count(s47[base])} in the "
-        f"year to 31 March {base}, while plans started changed by {plan_growth:+.0f}% over the same years"
+        f"In the year to 31 March {last}, {ctx.area_name} recorded {counted(s47[last], 'section 47 enquiries')} "
+        f"and {counted(plans.get(last, np.nan), 'child protection plans started')}. Since {base}, when there were "
+        f"{count(s47[base])} enquiries, enquiries {chapter.movement(growth)} and plans started "
+        f"{chapter.movement(plan_growth)}"
         + (": enquiries grew far faster than the plans that follow them." if growth > plan_growth + 25 else "."))
 
-    conversion = derived.ratio("cp.icpcs", "cp.section47_enquiries", ctx.area, vintage)
-    to_plan = derived.ratio("cp.cpp_starts", "cp.section47_enquiries", ctx.area, vintage)
-    per_child = derived.ratio("cp.section47_enquiries", "cp.section47_children", ctx.area, vintage, per=1)
+    conversion = derived.ratio("cp.icpcs", "cp.section47_enquiries", ctx.area, vintage, boundary=ctx.boundary)
+    to_plan = derived.ratio("cp.cpp_starts", "cp.section47_enquiries", ctx.area, vintage, boundary=ctx.boundary)
+    per_child = derived.ratio("cp.section47_enquiries", "cp.section47_children", ctx.area, vintage, per=1,
+                              boundary=ctx.boundary)
     conversion, to_plan, per_child = ctx.upto(conversion), ctx.upto(to_plan), ctx.upto(per_child)
+    def span(frame: pd.DataFrame, what: str) -> str:
+        """'x in 2010 and y in 2025', or nothing when the figures are not published."""
+        if frame.empty:
+            return ""
+        last_part = f"{frame['ratio'].iloc[-1]:.0f} in {frame['period'].iloc[-1]}"
+        if len(frame) == 1:
+            return f"{what} {last_part}"
+        return f"{what} {frame['ratio'].iloc[0]:.0f} in {frame['period'].iloc[0]} and {last_part}"
+
+    parts = [span(conversion, "initial child protection conferences per 100 enquiries were"),
+             span(to_plan, "plans started per 100 enquiries were")]
     say("conversion_answer",
-        f"Out of every 100 enquiries, {conversion['ratio'].iloc[0]:.0f} led to an initial child protection "
-        f"conference in {conversion['period'].iloc[0]} and {conversion['ratio'].iloc[-1]:.0f} in "
-        f"{conversion['period'].iloc[-1]}; plans started per 100 enquiries went from {to_plan['ratio'].iloc[0]:.0f} to "
-        f"{to_plan['ratio'].iloc[-1]:.0f}. "
+        ("; ".join(p for p in parts if p).capitalize() + ". " if any(parts) else "")
         + (f"Enquiries count episodes, not children: in {per_child['period'].iloc[-1]} there were "
            f"{per_child['ratio'].iloc[-1]:.2f} enquiries for every child who was the subject of one."
            if len(per_child) else ""))
@@ -179,7 +190,7 @@ else:
                    alt=(f"Line chart of section 47 enquiries, initial child protection conferences and child "
                         f"protection plans started in {ctx.area_name}, years to 31 March {first_year} to {last}. "
                         f"Enquiries went from {count(s47[first_year])} to {count(s47[last])}; plans started from "
-                        f"{count(plans.get(first_year, np.nan))} to {count(plans[last])}."))
+                        f"{count(plans.get(first_year, np.nan))} to {count(plans.get(last, np.nan))}."))
 
 # %% [markdown]
 # ```{admonition} Breaks in these series
@@ -209,7 +220,8 @@ gap = published.pivot_table(index="year", columns="measure", values="value")
 if {"cp.section47_enquiries", "cp.cpp_starts"} <= set(gap.columns):
     gap = gap.dropna(subset=["cp.section47_enquiries", "cp.cpp_starts"])
     gap["without_plan"] = gap["cp.section47_enquiries"] - gap["cp.cpp_starts"]
-    kids = ctx.upto(csc.series("cp.section47_children", area=ctx.area, vintage=vintage)).dropna(subset=["value"])
+    kids = ctx.upto(csc.series("cp.section47_children", area=ctx.area, vintage=vintage, boundary=ctx.boundary))
+    kids = kids.dropna(subset=["value"])
     kids = kids.assign(year=kids["period"].astype(int)).set_index("year")["value"]
     gap["children_without_plan"] = (kids - gap["cp.cpp_starts"]).reindex(gap.index)
     last = int(gap.index.max())
@@ -274,6 +286,9 @@ else:
     cats = cats[cats["category"] != "Not recorded"]
     latest_year = cats["year"].max()
     now = cats[cats["year"] == latest_year].sort_values("value", ascending=False)
+if not cats.empty and len(now) < 2:
+    say("category_answer", f"Plans by category of abuse are suppressed for {ctx.area_name} in {latest_year}.")
+elif not cats.empty:
     share = now["value"] / now["value"].sum() * 100
     say("category_answer",
         f"At 31 March {latest_year}, **{now['category'].iloc[0].lower()}** was the initial category of abuse for "
@@ -307,6 +322,9 @@ else:
     year = factors["period"].max()
     top = factors[factors["period"] == year].assign(factor=lambda f: f["breakdown"].str.split("=", n=1).str[1])
     top = top.sort_values("value", ascending=False).head(10)
+if not factors.empty and len(top) < 2:
+    say("factors_answer", f"Factors identified at assessment are suppressed for {ctx.area_name} in {year}.")
+elif not factors.empty:
     say("factors_answer",
         f"Looking at the assessments behind those decisions, the factor social workers recorded most often in the "
         f"year to 31 March {year} was **{top['factor'].iloc[0].lower()}** ({count(top['value'].iloc[0])} "
@@ -343,15 +361,15 @@ la = la.merge(idaci.rename(columns={"value": "idaci"}), on="area_code", how="lef
 england_rate = derived.per_10000("cp.section47_enquiries", "E92000001", vintage)
 england_rate = ctx.upto(england_rate)["rate"].iloc[-1]
 year = str(min(2025, ctx.end_year or 2025))
-highlight = {ctx.area} | ({c for c in la["area_code"] if csc.areas().region_of(c) == ctx.area}
-                          if ctx.level == "regional" else set())
+highlight = {ctx.area, *ctx.members} | ({c for c in la["area_code"] if csc.areas().region_of(c) == ctx.area}
+                                       if ctx.level == "regional" else set())
 corr = la.dropna(subset=["idaci"])[["rate", "idaci"]].corr().iloc[0, 1]
 low, high = la.nsmallest(1, "rate").iloc[0], la.nlargest(1, "rate").iloc[0]
-mine = la[la["area_code"] == ctx.area]
+mine = la[la["area_code"].isin(highlight)] if ctx.level != "regional" else la.iloc[0:0]
 say("place_answer",
     f"In the year to 31 March {year}, section 47 enquiry rates ranged from {low['rate']:.0f} per 10,000 children "
     f"({low['area_name']}) to {high['rate']:.0f} ({high['area_name']}), against {england_rate:.0f} for England"
-    + (f"; {ctx.area_name} had **{mine['rate'].iloc[0]:.0f}**" if len(mine) else "")
+    + ("; " + ", ".join(f"{r.area_name} had **{r.rate:.0f}**" for r in mine.itertuples()) if len(mine) else "")
     + f". Across authorities the correlation between the rate and the IDACI child-poverty score is {corr:.2f}: "
     + ("deprivation goes with more enquiries, but explains only part of the variation."
        if 0.2 <= corr < 0.7 else "a strong association." if corr >= 0.7 else "no clear association."))

@@ -112,12 +112,13 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path) 
     started = time.perf_counter()
     try:
         papermill.execute_notebook(str(source), str(scratch), parameters=params, cwd=str(paths.CHAPTERS),
-                                   progress_bar=False, log_output=False, kernel_name="python3")
+                                   progress_bar=False, log_output=False, kernel_name="python3", language="python")
     except papermill.PapermillExecutionError:
         detail = _failure(scratch)
         kept = WORK / f"{name}.failed.ipynb"
         os.replace(scratch, kept)
-        raise CscError(f"chapter {name} failed ({kept.relative_to(paths.ROOT)}): {detail}") from None
+        shown = kept.relative_to(paths.ROOT) if kept.is_relative_to(paths.ROOT) else kept
+        raise CscError(f"chapter {name} failed ({shown}): {detail}") from None
     finally:
         for k, v in saved.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)

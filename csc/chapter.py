@@ -22,6 +22,9 @@ class Context:
     region: str        # the LA's region code ('' for England and regions)
     vintage: str
     end_year: int | None = None
+    boundary: str = "as_published"   # 'consistent' where the area merged or split: predecessors are summed
+    boundary_note: str = ""
+    members: tuple[str, ...] = ()    # the LAs summed when boundary is 'consistent'
 
     def upto(self, frame, column: str = "period"):
         """Rows up to end_year (all when it is None): reproduces the book as of an earlier release."""
@@ -57,8 +60,18 @@ def validate(area: str = ENGLAND, vintage: str = "latest", baseline_year: int | 
         raise UsageError(f"unknown spending_baseline {spending_baseline!r}; use one of {', '.join(SPENDING_BASELINES)}")
     if end_year is not None and not 2013 <= int(end_year) <= 2100:
         raise UsageError(f"unknown end_year {end_year!r}; use a year from 2013 to the latest held")
-    return Context(area=code, area_name=areas.name(code), level=areas.level(code), region=areas.region_of(code),
-                   vintage=vintage, end_year=None if end_year is None else int(end_year))
+    region = areas.region_of(code)
+    members = areas.group_members(code)
+    note = ""
+    if len(members) > 1:  # a reorganised council: report its whole group on one boundary, in every year
+        group = areas.group_of(code)
+        note = (f"{areas.name(code)} was created or changed in a reorganisation, so counts here add together "
+                f"{', '.join(areas.name(m) for m in members)} in every year: one series on one boundary.")
+        code = group
+    return Context(area=code, area_name=areas.name(code), level=areas.level(code), region=region,
+                   vintage=vintage, end_year=None if end_year is None else int(end_year),
+                   boundary="consistent" if len(members) > 1 else "as_published", boundary_note=note,
+                   members=tuple(members))
 
 
 def say(name: str, text: str) -> None:
@@ -70,7 +83,12 @@ def say(name: str, text: str) -> None:
 
 
 def count(x: float) -> str:
-    return f"{x:,.0f}"
+    return "not published" if x is None or x != x else f"{x:,.0f}"
+
+
+def counted(x: float, noun: str) -> str:
+    """'17 section 47 enquiries', or a plain statement that the number is not published."""
+    return f"**{count(x)}** {noun}" if x == x and x is not None else f"an unpublished (suppressed) number of {noun}"
 
 
 def rounded(x: float, to: int = 1000) -> str:
@@ -83,7 +101,9 @@ def pct(x: float, dp: int = 0) -> str:
 
 
 def change(new: float, old: float) -> float:
-    """Percentage change from old to new."""
+    """Percentage change from old to new; NaN when either is missing (suppressed) or the base is zero."""
+    if new is None or old is None or new != new or old != old or old == 0:
+        return float("nan")
     return (new / old - 1) * 100
 
 
@@ -93,6 +113,8 @@ def direction(new: float, old: float, up: str = "rose", down: str = "fell", same
 
 def movement(pct: float, steady: float = 10) -> str:
     """Words for a percentage change, so a chart title states what the numbers show and nothing else."""
+    if pct is None or pct != pct:
+        return "cannot be compared (figures suppressed or not published)"
     if abs(pct) < steady:
         return "changed little"
     size = "more than doubled" if pct > 100 else f"rose {pct:.0f}%" if pct > 0 else f"fell {abs(pct):.0f}%"

@@ -9,10 +9,11 @@ from .geography import ENGLAND
 POPULATION = "pop.children_0_17"
 
 
-def per_10000(measure: str, area: str = ENGLAND, vintage: str = "latest") -> pd.DataFrame:
+def per_10000(measure: str, area: str = ENGLAND, vintage: str = "latest",
+              boundary: str = "as_published") -> pd.DataFrame:
     """Count per 10,000 children aged 0-17, pairing reporting year T with the ONS mid-year T-1 estimate (DfE's rule)."""
-    counts = query.series(measure, area=area, vintage=vintage).dropna(subset=["value"])
-    pop = query.series(POPULATION, area=area, vintage="latest").dropna(subset=["value"])
+    counts = query.series(measure, area=area, vintage=vintage, boundary=boundary).dropna(subset=["value"])
+    pop = query.series(POPULATION, area=area, vintage="latest", boundary=boundary).dropna(subset=["value"])
     pop = pop.assign(period=(pop["period"].astype(int) + 1).astype(str))[["period", "value"]]
     merged = counts.merge(pop, on="period", suffixes=("", "_population"))
     merged["rate"] = merged["value"] / merged["value_population"] * 10_000
@@ -20,13 +21,14 @@ def per_10000(measure: str, area: str = ENGLAND, vintage: str = "latest") -> pd.
 
 
 def ratio(numerator: str, denominator: str, area: str = ENGLAND, vintage: str = "latest",
-          per: float = 100) -> pd.DataFrame:
-    """numerator per `per` of denominator, by period, where both are published."""
-    top = query.series(numerator, area=area, vintage=vintage).dropna(subset=["value"])
-    bottom = query.series(denominator, area=area, vintage=vintage).dropna(subset=["value"])
+          per: float = 100, boundary: str = "as_published") -> pd.DataFrame:
+    """numerator per `per` of denominator, by period, where both are published and the denominator is not zero."""
+    top = query.series(numerator, area=area, vintage=vintage, boundary=boundary).dropna(subset=["value"])
+    bottom = query.series(denominator, area=area, vintage=vintage, boundary=boundary).dropna(subset=["value"])
     merged = top[["period", "value"]].merge(bottom[["period", "value"]], on="period", suffixes=("", "_base"))
+    merged = merged[merged["value_base"] > 0]
     merged["ratio"] = merged["value"] / merged["value_base"] * per
-    return merged
+    return merged.reset_index(drop=True)
 
 
 def la_rates(measure: str, period: str, vintage: str = "latest") -> pd.DataFrame:

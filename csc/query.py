@@ -110,6 +110,8 @@ def series(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown
     _check_breakdown(measure, breakdown, rows)
     rows = rows[rows["breakdown"] == breakdown]
     members = [code]
+    if areas().level(code) == "consistent_boundary":  # a group code can only mean its members summed
+        boundary = "consistent"
     if boundary == "consistent":
         members = areas().group_members(code)
         if len(members) > 1 and catalogue()[measure].unit not in ADDITIVE_UNITS:

@@ -24,7 +24,8 @@ def glued(notebook: Path) -> dict[str, str]:
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {}).get("scrapbook", {})
             if meta.get("name"):
-                out[meta["name"]] = output["data"].get("text/markdown", output["data"].get("text/plain"))
+                prefix = meta.get("mime_prefix", "")
+                out[meta["name"]] = output["data"].get(f"{prefix}text/markdown", output["data"].get(f"{prefix}text/plain"))
     return out
 
 
