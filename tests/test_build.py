@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -119,7 +120,8 @@ def test_a_failing_chapter_names_the_cell_and_publishes_nothing(tmp_path, monkey
     with pytest.raises(CscError) as err:
         build.execute("broken", {"inputs": ["cin"]}, {"area": "E92000001"}, output, tmp_path / "files")
     message = str(err.value)
-    assert "chapter broken failed" in message and "cell 2 failed with UsageError" in message
+    assert re.search(r"chapter broken failed \(.*broken.failed.ipynb\): cell \d+ failed with UsageError", message)
+    assert 'csc.value("cp.no_such_measure"' in message  # the failing cell's source is shown
     assert "unknown measure 'cp.no_such_measure'" in message
     assert not output.exists()
     assert (tmp_path / "work" / "broken.failed.ipynb").is_file()
