@@ -52,8 +52,14 @@ test-fast: $(VENV)/.installed
 bench: $(VENV)/.installed   ## timings and peak memory of the build and the query interface
 	$(PY) scripts/bench.py
 
+lint: $(VENV)/.installed   ## unused names, undefined names, syntax (pyflakes rules)
+	$(BIN)/ruff check --select F,E9 csc chapters scripts tests
+
 clean:
 	rm -rf _build chapters/*.ipynb data/tidy
 
-distclean: clean
+distlint: $(VENV)/.installed   ## unused names, undefined names, syntax (pyflakes rules)
+	$(BIN)/ruff check --select F,E9 csc chapters scripts tests
+
+clean: clean
 	rm -rf data/raw $(VENV) _vendor

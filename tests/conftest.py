@@ -7,6 +7,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +56,21 @@ def http_server(tmp_path):
     server, url = serve(www, Handler)
     yield www, url
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def fresh_table(tmp_path_factory):
+    """A tidy table built from the raw files in a scratch folder (parsed, codes folded, catalogue-checked,
+    validated), once per test session: tests see exactly what the pipeline writes, never a stale copy."""
+    from csc import tidy
+
+    built: dict[str, pd.DataFrame] = {}
+
+    def get(name: str) -> pd.DataFrame:
+        if name not in built:
+            out = tmp_path_factory.mktemp(f"tidy-{name}")
+            tidy.build([name], force=True, tidy_dir=out, log=lambda *_: None)
+            built[name] = pd.read_parquet(out / f"{name}.parquet")
+        return built[name]
+
+    return get

@@ -1,14 +1,12 @@
 """The cin tidy table: real raw files (national figures and LA spot checks read by hand) and hand-made fixtures."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from csc import manifest, paths
-from csc import tidy as tidy_mod
 from csc.errors import CscError
 from csc.manifest import Source
 from csc.readers import read_csv
@@ -18,14 +16,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "cin"
 
 
 @pytest.fixture(scope="module")
-def table(tmp_path_factory) -> pd.DataFrame:
-    """The table as the framework builds it (catalogue check, code folding, schema validation included)."""
-    out = tmp_path_factory.mktemp("tidy")
-    started = time.perf_counter()
-    tidy_mod.build(["cin"], force=True, tidy_dir=out, log=lambda _: None)
-    table = pd.read_parquet(out / "cin.parquet")
-    table.attrs["seconds"] = time.perf_counter() - started
-    return table
+def table(fresh_table) -> pd.DataFrame:
+    return fresh_table("cin")
 
 
 def pick(table, measure, period, release, area="E92000001", breakdown=""):
@@ -186,10 +178,6 @@ def test_a2_national_table_agrees_with_c4_and_d1(table, release):
             assert value(table, measure, row.time_period, release) == float(row.number), (measure, row.time_period)
             compared += 1
     assert compared == len(checks) * (8 if release == "2020" else 10)
-
-
-def test_builds_fast(table):
-    assert table.attrs["seconds"] < 15
 
 
 # --- fixtures: edge cases ------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from csc import manifest as manifest_mod
-from csc import paths, tidy
+from csc import paths
 from csc.errors import CscError
 from csc.tidy import cla
 
@@ -17,10 +17,8 @@ ENGLAND = "E92000001"
 
 
 @pytest.fixture(scope="module")
-def table(tmp_path_factory) -> pd.DataFrame:
-    out = tmp_path_factory.mktemp("tidy")
-    tidy.build(["cla"], force=True, tidy_dir=out, log=lambda _: None)
-    return pd.read_parquet(out / "cla.parquet")
+def table(fresh_table) -> pd.DataFrame:
+    return fresh_table("cla")
 
 
 def rows(table, measure, period, area=ENGLAND, breakdown=""):

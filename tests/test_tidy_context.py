@@ -10,7 +10,6 @@ import pytest
 
 from csc import manifest as manifest_mod
 from csc import paths
-from csc import tidy
 from csc.errors import CscError
 from csc.tidy import context
 
@@ -19,11 +18,8 @@ ENGLAND = "E92000001"
 
 
 @pytest.fixture(scope="module")
-def table(tmp_path_factory) -> pd.DataFrame:
-    """The table as the pipeline writes it (parsed, codes folded, catalogue-checked, validated)."""
-    out = tmp_path_factory.mktemp("tidy")
-    tidy.build(["context"], force=True, tidy_dir=out, log=lambda _: None)
-    return pd.read_parquet(out / "context.parquet")
+def table(fresh_table) -> pd.DataFrame:
+    return fresh_table("context")
 
 
 def value(table, measure, period, area=ENGLAND):

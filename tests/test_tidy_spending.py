@@ -4,21 +4,18 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from csc import manifest as manifest_mod
 from csc import paths
 from csc.errors import CscError
 from csc.manifest import Source
-from csc.tidy import _finish, geography, spending
+from csc.tidy import spending
 
 FIXTURES = paths.ROOT / "tests" / "fixtures" / "spending"
 M = 1e6
 
 
 @pytest.fixture(scope="module")
-def table() -> pd.DataFrame:
-    manifest = manifest_mod.load()
-    lookup = geography.build(manifest)
-    return _finish(spending.build(manifest, lookup), "spending", lookup)
+def table(fresh_table) -> pd.DataFrame:
+    return fresh_table("spending")
 
 
 def value(table, measure, period, release, breakdown="", area="E92000001"):

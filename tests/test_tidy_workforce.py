@@ -9,7 +9,6 @@ import pytest
 
 from csc import manifest as manifest_mod
 from csc import paths
-from csc import tidy
 from csc.errors import CscError
 from csc.tidy import workforce
 
@@ -18,11 +17,8 @@ ENGLAND = "E92000001"
 
 
 @pytest.fixture(scope="module")
-def table(tmp_path_factory) -> pd.DataFrame:
-    """The table as the pipeline writes it (parsed, codes folded, catalogue-checked, validated)."""
-    out = tmp_path_factory.mktemp("tidy")
-    tidy.build(["workforce"], force=True, tidy_dir=out, log=lambda _: None)
-    return pd.read_parquet(out / "workforce.parquet")
+def table(fresh_table) -> pd.DataFrame:
+    return fresh_table("workforce")
 
 
 def value(table, measure, period, release, area=ENGLAND, breakdown=""):
