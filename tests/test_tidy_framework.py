@@ -104,3 +104,29 @@ def test_a_failing_table_leaves_the_previous_tables_intact(tmp_path, monkeypatch
     assert (tidy_dir / "geography.parquet").read_bytes() == before
     assert json.loads((tidy_dir / "tidy.json").read_text())["geography"]["key"] == "old"
     assert not list(tidy_dir.glob(".staging*"))
+
+
+def test_la_figures_add_up_to_england_in_every_complete_release():
+    from csc.tidy import consistency
+
+    for table in consistency.ADDS_UP:
+        frame = pd.read_parquet(paths.TIDY / f"{table}.parquet")
+        assert consistency.check(frame, table) > 0, f"{table}: no complete release was checked"
+
+
+def test_a_misread_authority_breaks_the_england_sum():
+    from csc.tidy import consistency
+
+    frame = pd.read_parquet(paths.TIDY / "cin.parquet", filters=[("measure", "==", "cp.section47_enquiries")])
+    frame = frame[frame["breakdown"] == ""]
+    complete = [(p, r) for (p, r), g in frame.groupby(["period", "release"])
+                if g.loc[g["geographic_level"] == "local_authority", "value"].notna().all()]
+    period, release = complete[-1]
+    one = frame[(frame["period"] == period) & (frame["release"] == release)].copy()
+    assert consistency.check(one, "cin") == 1
+    leeds = one["area_code"] == "E08000035"
+    one.loc[leeds, "value"] = one.loc[leeds, "value"] * 10  # a column shifted by one digit
+    england = one.loc[one["geographic_level"] == "national", "value"].iloc[0]
+    with pytest.raises(CscError, match=rf"cp.section47_enquiries {period} \(release {release}\): the \d+ local "
+                                       rf"authorities add up to [\d,]+ but England is {england:,.0f}"):
+        consistency.check(one, "cin")

@@ -21,6 +21,7 @@ from ..errors import CscError
 from ..geography import canonical_codes
 from ..manifest import Source
 from ..readers import parse_cells, read_csv
+from . import consistency
 from .schema import COLUMNS, validate
 
 # table name -> the manifest topics it reads. Order matters: geography first, it normalises the others.
@@ -35,7 +36,8 @@ TABLES = {
 }
 STATE = "tidy.json"
 LEVELS = {"national": "national", "regional": "regional", "local authority": "local_authority"}
-SHARED_CODE = ["readers.py", "geography.py", "geography.yml", "tidy/__init__.py", "tidy/schema.py"]
+SHARED_CODE = ["readers.py", "geography.py", "geography.yml", "tidy/__init__.py", "tidy/schema.py",
+               "tidy/consistency.py"]
 
 
 def source(manifest: dict[str, Source], path: str) -> Source:
@@ -138,7 +140,9 @@ def _finish(frame: pd.DataFrame, table: str, lookup: pd.DataFrame) -> pd.DataFra
     frame = frame.sort_values(["measure", "release", "period", "geographic_level", "area_code", "breakdown"],
                               ignore_index=True)
     check_catalogue(frame, table)
-    return validate(frame, table)
+    validate(frame, table)
+    consistency.check(frame, table)
+    return frame
 
 
 def build(tables: list[str] | None = None, force: bool = False, tidy_dir: Path | None = None,
