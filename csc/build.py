@@ -15,9 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
 
-from . import paths, tidy
+from . import paths, tidy, yamlfile
 from .errors import CscError, UsageError
 
 REGISTRY = paths.CHAPTERS / "chapters.yml"
@@ -30,7 +29,7 @@ CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "fetch.py", "manifest.py", "__mai
 
 
 def chapters() -> dict[str, dict]:
-    registry = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
+    registry = yamlfile.read(REGISTRY)
     for name, spec in registry.items():
         missing = {"title", "inputs", "parameters"} - set(spec)
         if missing:

@@ -11,8 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from . import yamlfile
 from .errors import CscError, UsageError
 
 ENGLAND = "E92000001"
@@ -22,7 +22,7 @@ LEVELS = ("national", "regional", "local_authority", "consistent_boundary")
 
 @lru_cache(maxsize=1)
 def changes() -> dict:
-    return yaml.safe_load(CHANGES.read_text(encoding="utf-8"))
+    return yamlfile.read(CHANGES)
 
 
 def recode_map() -> dict[str, str]:

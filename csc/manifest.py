@@ -5,9 +5,8 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import yaml
 
-from . import paths
+from . import paths, yamlfile
 from .errors import CscError
 
 REQUIRED = ("id", "topic", "publisher", "publication", "release", "periods", "page_url", "licence",
@@ -42,10 +41,10 @@ def load(path: Path | None = None) -> dict[str, Source]:
     """Read and check the manifest; a malformed entry is an error naming the entry and field."""
     path = Path(path or paths.MANIFEST)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamlfile.read(path)
     except FileNotFoundError:
         raise CscError(f"{path}: manifest not found") from None
-    except yaml.YAMLError as exc:
+    except yamlfile.YAMLError as exc:
         raise CscError(f"{path}: not valid YAML ({exc.problem} at line {exc.problem_mark.line + 1})") from None
     entries = (doc or {}).get("sources")
     if not isinstance(entries, list) or not entries:

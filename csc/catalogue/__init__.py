@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
+from .. import yamlfile
 from ..errors import CscError
-from ..tidy.schema import PERIOD_TYPES, UNITS
+from ..units import PERIOD_TYPES, UNITS
 
 HERE = Path(__file__).resolve().parent
 FIELDS = {"label", "definition", "unit", "period_type", "sources", "caveats", "breaks"}
@@ -35,7 +35,7 @@ class Measure:
 def catalogue() -> dict[str, Measure]:
     measures: dict[str, Measure] = {}
     for path in sorted(HERE.glob("*.yml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = yamlfile.read(path) or {}
         for name, spec in (doc.get("measures") or {}).items():
             where = f"{path.name}: {name}"
             missing = {"label", "definition", "unit", "period_type", "sources"} - set(spec)
