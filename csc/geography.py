@@ -10,8 +10,6 @@ import difflib
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from . import yamlfile
 from .errors import CscError, UsageError
 
@@ -29,8 +27,10 @@ def recode_map() -> dict[str, str]:
     return {r["from"]: r["to"] for r in changes()["recodes"]}
 
 
-def build_lookup(las: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+def build_lookup(las, regions):
     """One row per area: code, DfE code, name, level, region, years in operation, consistent-boundary group."""
+    import pandas as pd
+
     recodes = recode_map()
     rows = [{"area_code": ENGLAND, "la_code": "", "area_name": "England", "geographic_level": "national",
              "region_code": "", "region_name": "", "first_year": 1900, "last_year": 9999, "boundary_group": "",
@@ -76,17 +76,19 @@ def build_lookup(las: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
 
 class Areas:
-    """Resolves what a user types (GSS code, DfE code, name) to one area of the lookup."""
+    """Resolves what a user types (GSS code, DfE code, name) to one area of the lookup.
 
-    def __init__(self, lookup: pd.DataFrame):
-        self.lookup = lookup.set_index("area_code", drop=False)
+    Works on plain records (one dict per area), so the query path need not import pandas.
+    """
+
+    def __init__(self, records: list[dict]):
+        self.by_code = {r["area_code"]: r for r in records}
         self._by_key: dict[str, str] = {}
-        for row in lookup.itertuples(index=False):
-            for key in (row.area_code, row.la_code, row.area_name, *row.former_codes.split()):
+        for r in records:
+            for key in (r["area_code"], r["la_code"], r["area_name"], *r["former_codes"].split()):
                 if key:
-                    self._by_key.setdefault(key.casefold(), row.area_code)
-        joint = changes()["joint_returns"]
-        for la_code, entry in joint.items():
+                    self._by_key.setdefault(key.casefold(), r["area_code"])
+        for la_code, entry in changes()["joint_returns"].items():
             self._by_key[la_code.replace(" ", "").casefold()] = "+".join(entry["members"])
         self._by_key["england"] = ENGLAND
 
@@ -94,35 +96,36 @@ class Areas:
         key = str(area).strip().casefold()
         if key in self._by_key:
             return self._by_key[key]
-        names = sorted(set(self.lookup["area_name"]) | set(self.lookup["area_code"]))
+        names = sorted({r["area_name"] for r in self.by_code.values()} | set(self.by_code))
         close = difflib.get_close_matches(str(area), names, n=4, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else "; use a GSS code, DfE 3-digit code or exact name"
         raise UsageError(f"unknown area {area!r}{hint}")
 
+    def _field(self, code: str, field: str, default: str = "") -> str:
+        return str(self.by_code[code][field]) if code in self.by_code else default
+
     def name(self, code: str) -> str:
-        return str(self.lookup.at[code, "area_name"]) if code in self.lookup.index else code
+        return self._field(code, "area_name", code)
 
     def level(self, code: str) -> str:
-        return str(self.lookup.at[code, "geographic_level"])
+        return self._field(code, "geographic_level", "local_authority")
 
     def region_of(self, code: str) -> str:
-        return str(self.lookup.at[code, "region_code"]) if code in self.lookup.index else ""
+        return self._field(code, "region_code")
 
     def group_members(self, code: str) -> list[str]:
         """The areas summed for a consistent-boundary series (the area alone when it never changed)."""
-        group = self.lookup.at[code, "boundary_group"] if code in self.lookup.index else ""
+        group = self._field(code, "boundary_group")
         if not group:
             return [code]
-        members = self.lookup[(self.lookup["boundary_group"] == group)
-                              & (self.lookup["geographic_level"] == "local_authority")]
-        return sorted(members["area_code"])
+        return sorted(r["area_code"] for r in self.by_code.values()
+                      if r["boundary_group"] == group and r["geographic_level"] == "local_authority")
 
     def group_of(self, code: str) -> str:
-        group = self.lookup.at[code, "boundary_group"] if code in self.lookup.index else ""
-        return group or code
+        return self._field(code, "boundary_group") or code
 
 
-def canonical_codes(frame: pd.DataFrame, lookup: pd.DataFrame, path: str) -> pd.Series:
+def canonical_codes(frame, lookup, path: str):
     """Fill and fold LA codes: recoded GSS codes become the current code; a missing GSS code comes from the DfE code."""
     recodes = recode_map()
     codes = frame["area_code"].replace(recodes)

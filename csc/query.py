@@ -3,6 +3,9 @@
 Vintages: `latest` takes, for each period, the newest release holding it; `first` the earliest (as first
 published, which is what the review saw in 2021). A chapter run by the build may read only the tables it declares
 in chapters/chapters.yml (CSC_DECLARED_INPUTS), so the build's dependency tracking cannot be wrong.
+
+Rows are selected with pyarrow and picked in plain Python; pandas is imported only when a caller asks for a frame,
+so one `python -m csc value` stays quick.
 """
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ import difflib
 import os
 from functools import lru_cache
 
-import pandas as pd
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from . import paths
 from .catalogue import catalogue, table_of
@@ -20,6 +23,7 @@ from .geography import ENGLAND, Areas
 
 VINTAGES = ("latest", "first")
 ADDITIVE_UNITS = {"count", "fte", "gbp"}
+SERIES_COLUMNS = ["period", "value", "status", "release", "source", "areas_summed"]
 
 
 def _check_declared(table: str) -> None:
@@ -36,22 +40,32 @@ def _path(table: str):
     return path
 
 
-@lru_cache(maxsize=32)
-def _load(table: str, mtime: float, measure: str | None) -> pd.DataFrame:
+@lru_cache(maxsize=64)
+def _records(table: str, mtime: float, measure: str) -> tuple[dict, ...]:
+    """One measure's rows as dicts (row groups of other measures are skipped by their statistics)."""
     dataset = ds.dataset(_path(table), format="parquet")
-    filt = ds.field("measure") == measure if measure else None
-    return dataset.to_table(filter=filt).to_pandas()
+    return tuple(dataset.to_table(filter=ds.field("measure") == measure).to_pylist())
 
 
-def table(name: str, measure: str | None = None) -> pd.DataFrame:
-    """A whole tidy table (or one measure of it), read once per process."""
+def _rows(measure: str) -> tuple[dict, ...]:
+    table = table_of(_measure(measure))
+    _check_declared(table)
+    return _records(table, _path(table).stat().st_mtime, measure)
+
+
+def table(name: str, measure: str | None = None):
+    """A whole tidy table (or one measure of it) as a pandas DataFrame."""
+    import pandas as pd
+
     _check_declared(name)
-    return _load(name, _path(name).stat().st_mtime, measure)
+    if measure:
+        return pd.DataFrame(list(_records(name, _path(name).stat().st_mtime, measure)))
+    return pd.read_parquet(_path(name))
 
 
 @lru_cache(maxsize=1)
 def _areas(mtime: float) -> Areas:
-    return Areas(pd.read_parquet(_path("geography")))
+    return Areas(pq.read_table(_path("geography")).to_pylist())
 
 
 def areas() -> Areas:
@@ -72,43 +86,48 @@ def _vintage(vintage: str) -> str:
     return vintage
 
 
-def pick_vintage(rows: pd.DataFrame, vintage: str) -> pd.DataFrame:
+def pick(rows, vintage: str) -> list[dict]:
     """One row per (period, area, breakdown): the newest or the earliest release that published it."""
-    ordered = rows.sort_values("release", kind="stable")
-    keep = "last" if _vintage(vintage) == "latest" else "first"
-    return ordered.drop_duplicates(["period", "area_code", "breakdown"], keep=keep)
+    chosen: dict[tuple, dict] = {}
+    newest = _vintage(vintage) == "latest"
+    for row in rows:
+        key = (row["period"], row["area_code"], row["breakdown"])
+        held = chosen.get(key)
+        if held is None or (row["release"] > held["release"] if newest else row["release"] < held["release"]):
+            chosen[key] = row
+    return sorted(chosen.values(), key=lambda r: (r["period"], r["area_code"], r["breakdown"]))
 
 
-def measure_rows(measure: str, vintage: str = "latest", level: str | None = None,
-                 breakdown: str | None = "") -> pd.DataFrame:
-    """Every area's rows of a measure under one vintage; `breakdown=None` keeps all breakdowns."""
-    rows = table(table_of(_measure(measure)), measure)
-    if level:
-        rows = rows[rows["geographic_level"] == level]
-    if breakdown is not None:
-        rows = rows[rows["breakdown"] == breakdown]
-    return pick_vintage(rows, vintage).sort_values(["period", "area_code"], ignore_index=True)
+def pick_vintage(frame, vintage: str):
+    """pick() for a pandas frame of tidy rows."""
+    import pandas as pd
+
+    return pd.DataFrame(pick(frame.to_dict("records"), vintage), columns=frame.columns)
 
 
-def _check_breakdown(measure: str, breakdown: str, rows: pd.DataFrame) -> None:
-    held = sorted(rows["breakdown"].unique())
+def measure_rows(measure: str, vintage: str = "latest", level: str | None = None, breakdown: str | None = ""):
+    """Every area's rows of a measure under one vintage, as a frame; `breakdown=None` keeps all breakdowns."""
+    import pandas as pd
+
+    rows = [r for r in _rows(measure) if (level is None or r["geographic_level"] == level)
+            and (breakdown is None or r["breakdown"] == breakdown)]
+    columns = list(_rows(measure)[0]) if _rows(measure) else None
+    return pd.DataFrame(pick(rows, vintage), columns=columns)
+
+
+def _check_breakdown(measure: str, breakdown: str, rows) -> None:
+    held = sorted({r["breakdown"] for r in rows})
     if breakdown not in held:
         close = difflib.get_close_matches(breakdown, held, n=4, cutoff=0.4) or held[:6]
         raise UsageError(f"{measure} has no breakdown {breakdown!r}; held: {', '.join(repr(b) for b in close)}")
 
 
-def series(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown: str = "",
-           boundary: str = "as_published") -> pd.DataFrame:
-    """A time series for one area: period, value, status, release, source (and which areas were summed).
-
-    boundary='consistent' sums an LA's whole reorganisation group (e.g. Northamptonshire with North and West
-    Northamptonshire) in every period, for additive measures only; the default gives the area as published.
-    """
-    _measure(measure)
+def series_records(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown: str = "",
+                   boundary: str = "as_published") -> tuple[str, list[dict]]:
+    """The resolved area code and its picked rows, one per period (summed over a group for consistent boundaries)."""
     code = areas().resolve(area)
-    rows = table(table_of(measure), measure)
+    rows = _rows(measure)
     _check_breakdown(measure, breakdown, rows)
-    rows = rows[rows["breakdown"] == breakdown]
     members = [code]
     if areas().level(code) == "consistent_boundary":  # a group code can only mean its members summed
         boundary = "consistent"
@@ -119,37 +138,55 @@ def series(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown
                              f"so they exist for counts, FTE and money only")
     elif boundary != "as_published":
         raise UsageError(f"unknown boundary {boundary!r}; use 'as_published' or 'consistent'")
-    picked = pick_vintage(rows[rows["area_code"].isin(members)], vintage)
-    if len(members) > 1:
-        picked = (picked.groupby("period", as_index=False)
-                  .agg(value=("value", lambda v: v.sum(min_count=len(v))),
-                       status=("status", lambda s: next((x for x in s if x), "")),
-                       release=("release", "max"), source=("source", lambda s: ", ".join(sorted(set(s)))),
-                       areas_summed=("area_code", lambda a: "+".join(sorted(a)))))
-        picked["area_code"] = areas().group_of(code)
-    else:
-        picked = picked.assign(areas_summed=code)
-    out = picked.sort_values("period", ignore_index=True)
+    wanted = set(members)
+    picked = pick((r for r in rows if r["breakdown"] == breakdown and r["area_code"] in wanted), vintage)
+    by_period: dict[str, list[dict]] = {}
+    for row in picked:
+        by_period.setdefault(row["period"], []).append(row)
+    out = []
+    for period, group in sorted(by_period.items()):
+        values = [r["value"] for r in group]
+        complete = all(v is not None and v == v for v in values)
+        out.append({"period": period, "value": sum(values) if complete else float("nan"),
+                    "status": "" if complete else next((r["status"] for r in group if r["status"]), ""),
+                    "release": max(r["release"] for r in group),
+                    "source": ", ".join(sorted({r["source"] for r in group})),
+                    "areas_summed": "+".join(sorted(r["area_code"] for r in group))})
+    return code, out
+
+
+def series(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown: str = "",
+           boundary: str = "as_published"):
+    """A time series for one area: period, value, status, release, source, and which areas were summed.
+
+    boundary='consistent' sums an LA's whole reorganisation group (e.g. Northamptonshire with North and West
+    Northamptonshire) in every period, for additive measures only; the default gives the area as published.
+    """
+    import pandas as pd
+
+    code, records = series_records(_measure(measure), area, vintage, breakdown, boundary)
+    out = pd.DataFrame(records, columns=SERIES_COLUMNS)
+    out["value"] = out["value"].astype("float64")
     out.attrs.update(measure=measure, area=code, area_name=areas().name(code), vintage=vintage, boundary=boundary,
                      unit=catalogue()[measure].unit)
-    return out[["period", "value", "status", "release", "source", "areas_summed"]]
+    return out
 
 
 def value(measure: str, area: str = ENGLAND, period: str | int = "", vintage: str = "latest",
           breakdown: str = "") -> float | str:
     """One published figure: the number, or the published symbol when there is none (e.g. 'c' suppressed)."""
-    rows = series(measure, area=area, vintage=vintage, breakdown=breakdown)
+    code, records = series_records(_measure(measure), area, vintage, breakdown)
     period = str(period)
-    hit = rows[rows["period"] == period]
-    if hit.empty:
-        held = list(rows["period"])
+    hit = [r for r in records if r["period"] == period]
+    if not hit:
+        held = [r["period"] for r in records]
         if not held:
-            raise UsageError(f"{measure} is not published for {areas().name(areas().resolve(area))}")
+            raise UsageError(f"{measure} is not published for {areas().name(code)}")
         close = difflib.get_close_matches(period, held, n=3, cutoff=0.5) or [held[0], held[-1]]
-        raise UsageError(f"{measure} has no period {period!r} for {areas().name(areas().resolve(area))}; "
+        raise UsageError(f"{measure} has no period {period!r} for {areas().name(code)}; "
                          f"held: {held[0]} to {held[-1]} (close: {', '.join(close)})")
-    row = hit.iloc[0]
-    return float(row["value"]) if pd.notna(row["value"]) else str(row["status"])
+    row = hit[0]
+    return float(row["value"]) if row["value"] == row["value"] else str(row["status"])
 
 
 def format_plain(result: float | str) -> str:
