@@ -13,7 +13,7 @@
 #
 # Every number in this book comes from the measures below, each built from the official files listed at the end.
 # This page is generated from the package's measure catalogue and the tidy tables themselves, so the periods and
-# levels shown are those actually held: {glue:md}`holdings`.
+# levels shown are those actually held: {glue:md}`holdings`. Levels: E England, R regions, LA local authorities.
 
 # %% tags=["parameters"]
 # This appendix takes no parameters.
@@ -37,6 +37,16 @@ say("holdings", f"{len(measures)} measures in {len(held)} tables, {sum(len(t) fo
 
 # %%
 LEVEL_SHORT = {"national": "E", "regional": "R", "local_authority": "LA"}
+
+
+def breakdowns(part: pd.DataFrame) -> str:
+    """'none', or how many and by what: '12 by category'."""
+    labels = sorted(b for b in part["breakdown"].unique() if b)
+    if not labels:
+        return "none"
+    dims = sorted({piece.split("=", 1)[0] for b in labels for piece in b.split("; ")})
+    return f"{len(labels)} by {' and '.join(dims)}"
+
 for table_name, frame in held.items():
     rows = []
     for m in (m for m in measures.values() if m.table == table_name):
@@ -48,6 +58,7 @@ for table_name, frame in held.items():
             "unit": m.unit,
             "periods": f"{periods[0]} to {periods[-1]}" if periods else "none held",
             "levels": ", ".join(LEVEL_SHORT[lv] for lv in LEVEL_SHORT if lv in set(part["geographic_level"])),
+            "breakdowns": breakdowns(part),
             "releases": ", ".join(sorted(part["release"].unique())),
         })
     table(pd.DataFrame(rows), f"Tidy table `{table_name}`")

@@ -49,7 +49,8 @@ def build_lookup(las, regions):
     for old, new in recodes.items():
         former.setdefault(new, []).append(old)
     for la in las.itertuples(index=False):
-        if not str(la.new_la_code).startswith("E") or la.new_la_code in recodes:  # skip 'Z' (forces overseas)  # the old code of a recoded area: folded into its successor's row
+        # Skip 'Z' (forces overseas), old codes of recoded areas, and DfE's joint "A / B" rows (geography.yml).
+        if not str(la.new_la_code).startswith("E") or la.new_la_code in recodes or " / " in la.new_la_code:  # the old code of a recoded area: folded into its successor's row
             continue
         start = int(str(la.date_of_operation)[-4:])
         end = int(str(la.date_of_termination)[-4:]) if la.date_of_termination else 9999
@@ -94,8 +95,9 @@ class Areas:
 
     def resolve(self, area: str) -> str:
         key = str(area).strip().casefold()
-        if key in self._by_key:
-            return self._by_key[key]
+        for candidate in (key, key.replace(" ", "")):  # "940 / 941" as DfE writes joint returns
+            if candidate in self._by_key:
+                return self._by_key[candidate]
         names = sorted({r["area_name"] for r in self.by_code.values()} | set(self.by_code))
         close = difflib.get_close_matches(str(area), names, n=4, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else "; use a GSS code, DfE 3-digit code or exact name"

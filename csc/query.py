@@ -132,10 +132,8 @@ def series_records(measure: str, area: str = ENGLAND, vintage: str = "latest", b
     if areas().level(code) == "consistent_boundary":  # a group code can only mean its members summed
         boundary = "consistent"
     if boundary == "consistent":
-        members = areas().group_members(code)
-        if len(members) > 1 and catalogue()[measure].unit not in ADDITIVE_UNITS:
-            raise UsageError(f"{measure} is a {catalogue()[measure].unit}: consistent-boundary series are summed, "
-                             f"so they exist for counts, FTE and money only")
+        # Predecessors, successors, and any joint return published under the group's own code.
+        members = areas().group_members(code) + [areas().group_of(code)]
     elif boundary != "as_published":
         raise UsageError(f"unknown boundary {boundary!r}; use 'as_published' or 'consistent'")
     wanted = set(members)
@@ -145,6 +143,12 @@ def series_records(measure: str, area: str = ENGLAND, vintage: str = "latest", b
         by_period.setdefault(row["period"], []).append(row)
     out = []
     for period, group in sorted(by_period.items()):
+        # 'z' (not applicable): an authority that did not exist yet, or a partner in a joint return.
+        group = [r for r in group if r["status"] != "z"] or group[:1]
+        if len(group) > 1 and catalogue()[measure].unit not in ADDITIVE_UNITS:
+            raise UsageError(f"{measure} is a {catalogue()[measure].unit}: in {period} it is published separately for "
+                             f"{', '.join(r['area_name'] for r in group)}, and a {catalogue()[measure].unit} cannot "
+                             f"be summed; use the counts it is made from")
         values = [r["value"] for r in group]
         complete = all(v is not None and v == v for v in values)
         out.append({"period": period, "value": sum(values) if complete else float("nan"),

@@ -51,12 +51,21 @@ def test_consistent_boundary_sums_predecessors_and_successors():
     assert by_period.loc["2023", "value"] == north + west
     assert by_period.loc["2019", "value"] == county
     assert by_period.loc["2023", "areas_summed"] == "E06000061+E06000062"
+    assert by_period.loc["2019", "areas_summed"] == "E10000021"
+
+
+def test_a_joint_return_and_its_predecessor_make_one_workforce_series():
+    # Northamptonshire's children's trust returns one workforce row for North and West (940 / 941) from 2021.
+    joined = csc.series("wf.agency_rate", area="940 / 941").set_index("period")
+    assert joined.loc["2019", "areas_summed"] == "E10000021"
+    assert joined.loc["2022", "areas_summed"] == "E06000061+E06000062"
+    assert joined.loc["2022", "value"] == csc.value("wf.agency_rate", area="E06000061+E06000062", period="2022")
     published = csc.series("cp.section47_enquiries", area="North Northamptonshire")
     assert published["period"].min() >= "2021"  # as published, the new council has no history
 
 
 def test_consistent_boundary_refuses_to_sum_rates():
-    with pytest.raises(UsageError, match="consistent-boundary series are summed"):
+    with pytest.raises(UsageError, match="published separately for North Northamptonshire, West Northamptonshire"):
         csc.series("cp.section47_rate", area="North Northamptonshire", boundary="consistent")
 
 
