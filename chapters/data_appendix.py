@@ -52,15 +52,15 @@ for table_name, frame in held.items():
     for m in (m for m in measures.values() if m.table == table_name):
         part = frame[frame["measure"] == m.name]
         periods = sorted(part["period"].unique())
-        rows.append({
-            "measure": f"`{m.name}`",
-            "what it counts": m.definition,
-            "unit": m.unit,
-            "periods": f"{periods[0]} to {periods[-1]}" if periods else "none held",
-            "levels": ", ".join(LEVEL_SHORT[lv] for lv in LEVEL_SHORT if lv in set(part["geographic_level"])),
-            "breakdowns": breakdowns(part),
-            "releases": ", ".join(sorted(part["release"].unique())),
-        })
+        releases = sorted(part["release"].unique())
+        held = "; ".join([
+            f"{periods[0]} to {periods[-1]}" if periods else "none held",
+            ", ".join(LEVEL_SHORT[lv] for lv in LEVEL_SHORT if lv in set(part["geographic_level"])),
+            f"breakdowns: {breakdowns(part)}",
+            f"{len(releases)} release{'s' if len(releases) != 1 else ''} ({releases[0]} to {releases[-1]})"
+            if releases else "",
+        ])
+        rows.append({"measure": f"`{m.name}`", "what it counts": m.definition, "unit": m.unit, "held": held})
     table(pd.DataFrame(rows), f"Tidy table `{table_name}`")
 
 # %% [markdown]

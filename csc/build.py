@@ -150,7 +150,7 @@ def run_chapters(force: bool = False, log=print) -> list[str]:
 
 def book_sources() -> str:
     """A hash of everything the HTML and PDF are made from, to skip Sphinx when nothing changed."""
-    files = [paths.ROOT / f for f in ("_config.yml", "_toc.yml")]
+    files = [paths.ROOT / f for f in ("_config.yml", "_toc.yml")] + sorted((paths.ROOT / "assets").glob("*"))
     files += sorted(paths.ROOT.glob("*.md"))
     files += sorted(paths.CHAPTERS.glob("*.ipynb")) + sorted(paths.CHAPTERS.glob("*.md"))
     files += sorted(DOWNLOADS.rglob("*.csv"))
