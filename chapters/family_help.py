@@ -99,11 +99,7 @@ else:
     else:
         say("front_door_rates", "")
 
-    fig, ax = plt.subplots(figsize=(8, 4.6))
-    sns.lineplot(data=shown, x="year", y="value", hue="stage", marker="o", ax=ax)
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    ax.set_ylim(bottom=0)
-    ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=9)
+    fig, ax = charts.lines(shown, "year", "value", "stage", columns=2)
     source = sources_of(front)
     charts.finish(fig, ax, title=f"Referrals in {ctx.area_name} {chapter.movement(ref_change)} between {base} and "
                   f"{last}; children in need {chapter.movement(cin_change)}",
@@ -176,11 +172,7 @@ else:
            f"{per_child['ratio'].iloc[-1]:.2f} enquiries for every child who was the subject of one."
            if len(per_child) else ""))
 
-    fig, ax = plt.subplots(figsize=(8, 4.8))
-    sns.lineplot(data=published, x="year", y="value", hue="stage", marker="o", ax=ax)
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    ax.set_ylim(bottom=0)
-    ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=9)
+    fig, ax = charts.lines(published, "year", "value", "stage", size=(8, 4.8))
     source = sources_of(funnel)
     charts.finish(fig, ax, title=f"Section 47 enquiries {chapter.movement(growth)} between {base} and {last}; "
                   f"plans started {chapter.movement(plan_growth)}",
@@ -241,13 +233,9 @@ if {"cp.section47_enquiries", "cp.cpp_starts"} <= set(gap.columns):
                                   var_name="basis", value_name="value").dropna()
     long["basis"] = long["basis"].map({"without_plan": "Enquiries minus plans started (the review's measure)",
                                        "children_without_plan": "Children subject to an enquiry minus plans started"})
-    fig, ax = plt.subplots(figsize=(8, 4.6))
-    sns.lineplot(data=long, x="year", y="value", hue="basis", marker="o", ax=ax)
+    fig, ax = charts.lines(long, "year", "value", "basis", columns=1)
     for y in bases:
         ax.axvline(y, color="#B1B4B6", linewidth=1, linestyle=":")
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    ax.set_ylim(bottom=0)
-    ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=1, fontsize=9)
     source = sources_of(funnel)
     charts.finish(fig, ax, title=f"Enquiries not matched by a new plan: {count(gap.loc[last, 'without_plan'])} in "
                   f"{last}; how fast they grew depends on the base year",
@@ -295,11 +283,7 @@ elif not cats.empty:
         f"{share.iloc[0]:.0f}% of children on a plan in {ctx.area_name}, followed by "
         f"{now['category'].iloc[1].lower()} ({share.iloc[1]:.0f}%); physical and sexual abuse together accounted "
         f"for {share[now['category'].isin(['Physical abuse', 'Sexual abuse'])].sum():.0f}%.")
-    fig, ax = plt.subplots(figsize=(8, 4.6))
-    sns.lineplot(data=cats, x="year", y="value", hue="category", marker="o", ax=ax)
-    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    ax.set_ylim(bottom=0)
-    ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=9)
+    fig, ax = charts.lines(cats, "year", "value", "category")
     source = sources_of(cats)
     charts.finish(fig, ax, title=f"{now['category'].iloc[0]} and {now['category'].iloc[1].lower()} were the initial "
                   f"category for {share.iloc[:2].sum():.0f}% of plans at 31 March {latest_year}",
@@ -487,8 +471,7 @@ else:
         + "; ".join(f"{g.lower()} {v:+.0f}%" for g, v in changes.items() if g not in ("Non-statutory", "Statutory"))
         + ". Spending by class comes from the section 251 return, whose lines were redefined in 2011-12 and "
         "renumbered in 2016-17; those breaks are marked on the chart.")
-    fig, ax = plt.subplots(figsize=(8, 4.6))
-    sns.lineplot(data=spend.sort_values("period"), x="period", y="real", hue="group", marker="o", ax=ax)
+    fig, ax = charts.lines(spend.sort_values("period"), "period", "real", "group", columns=2)
     for brk in ("2011-12", "2016-17"):
         if brk in years:
             ax.axvline(years.index(brk), color="#B1B4B6", linewidth=1, linestyle=":")

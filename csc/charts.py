@@ -38,6 +38,16 @@ def output_dir() -> Path:
     return Path(os.environ.get("CSC_OUTPUT_DIR", "chart_data"))
 
 
+def lines(data: pd.DataFrame, x: str, y: str, hue: str, columns: int = 3, size=(8, 4.6)):
+    """A line chart from zero with thousands separators and the legend under the plot; returns (fig, ax)."""
+    fig, ax = plt.subplots(figsize=size)
+    sns.lineplot(data=data, x=x, y=y, hue=hue, marker="o", ax=ax)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    ax.set_ylim(bottom=0)
+    ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=columns, fontsize=9)
+    return fig, ax
+
+
 def finish(fig, ax, title: str, ylabel: str, source: str, xlabel: str = "") -> None:
     """Title that states the finding, labelled axes, and the source line under the chart."""
     ax.set_title(title, loc="left", wrap=True)
