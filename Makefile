@@ -58,8 +58,5 @@ lint: $(VENV)/.installed   ## unused names, undefined names, syntax (pyflakes ru
 clean:
 	rm -rf _build chapters/*.ipynb data/tidy
 
-distlint: $(VENV)/.installed   ## unused names, undefined names, syntax (pyflakes rules)
-	$(BIN)/ruff check --select F,E9 csc chapters scripts tests
-
-clean: clean
+distclean: clean
 	rm -rf data/raw $(VENV) _vendor
