@@ -265,8 +265,7 @@ for claim_id in ("FH-5", "FH-6", "FH-8", "FH-7"):
 # {glue:md}`category_answer`
 
 # %%
-cats = csc.measure_rows("cp.cpp_by_category", vintage=vintage, breakdown=None)
-cats = ctx.upto(cats[(cats["area_code"] == ctx.area)].dropna(subset=["value"]))
+cats = ctx.upto(csc.by_breakdown("cp.cpp_by_category", ctx.area, vintage)).dropna(subset=["value"])
 if cats.empty:
     say("category_answer", f"Plans by category of abuse are not published for {ctx.area_name} in the files held.")
 else:
@@ -298,8 +297,7 @@ elif not cats.empty:
 # {glue:md}`factors_answer`
 
 # %%
-factors = csc.measure_rows("cin.factors_at_assessment", vintage=vintage, breakdown=None)
-factors = ctx.upto(factors[factors["area_code"] == ctx.area].dropna(subset=["value"]))
+factors = ctx.upto(csc.by_breakdown("cin.factors_at_assessment", ctx.area, vintage)).dropna(subset=["value"])
 if factors.empty:
     say("factors_answer", f"Factors identified at the end of assessment are not published for {ctx.area_name}.")
 else:
@@ -422,8 +420,11 @@ for claim_id in ("FH-9", "FH-14"):
 # {glue:md}`ethnicity_answer`
 
 # %%
-eth = csc.measure_rows("cin.children_in_need_by_ethnicity_percent", vintage=vintage, breakdown=None)
-eth = ctx.upto(eth[eth["area_code"] == ctx.area].dropna(subset=["value"]))
+try:
+    eth = ctx.upto(csc.by_breakdown("cin.children_in_need_by_ethnicity_percent", ctx.area, vintage))
+    eth = eth.dropna(subset=["value"])
+except csc.query.UsageError:  # percentages published separately for merged councils cannot be combined
+    eth = pd.DataFrame(columns=["breakdown", "period", "value"])
 MAJOR = ["White", "Mixed", "Asian or Asian British", "Black or Black British", "Other ethnic group"]
 if eth.empty:
     say("ethnicity_answer", f"Children in need by ethnicity are not published for {ctx.area_name} in the files held.")
@@ -443,8 +444,7 @@ else:
 # {glue:md}`money_answer`
 
 # %%
-spend_rows = csc.measure_rows("spend.cyps_by_class", vintage=vintage, breakdown=None)
-spend_rows = spend_rows[spend_rows["area_code"] == ctx.area].dropna(subset=["value"])
+spend_rows = ctx.upto(csc.by_breakdown("spend.cyps_by_class", ctx.area, vintage)).dropna(subset=["value"])
 deflator = csc.series("deflator.gdp").dropna(subset=["value"]).set_index("period")["value"]
 if spend_rows.empty:
     say("money_answer", f"Spending by service line is not published for {ctx.area_name} in the files held.")

@@ -6,7 +6,8 @@
 """
 from importlib import import_module
 
-_EXPORTS = {"value": "query", "series": "query", "measure_rows": "query", "table": "query", "areas": "query",
+_EXPORTS = {"value": "query", "series": "query", "by_breakdown": "query", "measure_rows": "query", "table": "query",
+            "areas": "query",
             "cite": "sources"}
 
 

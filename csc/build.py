@@ -46,7 +46,7 @@ def _sha(data: bytes) -> str:
 
 def code_hash() -> str:
     root = Path(__file__).resolve().parent
-    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yml")
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yml", ".csv")
                    and not any(p.relative_to(root).as_posix().startswith(x) for x in CODE_EXCLUDE))
     return _sha(b"".join(p.relative_to(root).as_posix().encode() + p.read_bytes() for p in files))
 

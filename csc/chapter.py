@@ -30,7 +30,10 @@ class Context:
         """Rows up to end_year (all when it is None): reproduces the book as of an earlier release."""
         if self.end_year is None:
             return frame
-        return frame[frame[column].astype(str).str.slice(0, 4).astype(int) <= self.end_year]
+        label = frame[column].astype(str)
+        # '2019-20' is the year to March 2020: compare financial years by the year they end in.
+        year = label.str.slice(0, 4).astype(int) + label.str.contains("-").astype(int)
+        return frame[year <= self.end_year]
 
     @property
     def is_england(self) -> bool:

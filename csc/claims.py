@@ -340,10 +340,9 @@ def quarter_before_16(claim, area, **_):
 
 @check("FH-13")
 def domestic_abuse_first(claim, area, vintage="latest", **_):
-    rows = query.table("cin", "cin.factors_at_assessment")
-    rows = query.pick_vintage(rows[(rows["area_code"] == area) & (rows["period"] == "2020")], "first")
-    rows = rows.dropna(subset=["value"]).sort_values("value", ascending=False)
-    if rows.empty:
+    rows = query.by_breakdown("cin.factors_at_assessment", area, "first")
+    rows = rows[rows["period"] == "2020"].dropna(subset=["value"]).sort_values("value", ascending=False)
+    if len(rows) < 2:
         return Result(claim, area, _area_name(area), None, [], "not checkable with public data",
                       "factors at assessment are not published for this area")
     top, second = rows.iloc[0], rows.iloc[1]

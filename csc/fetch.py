@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -65,7 +66,9 @@ def fetch_one(source: Source, mirror: Path | None, raw_dir: Path) -> Outcome:
     if target.is_file() and sha256_of(target) == source.sha256:
         return Outcome(source, "present")
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.part")
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    os.close(handle)
+    partial = Path(name)  # unique per fetch, so two fetches never write into one another's file
     try:
         reader, length, action = _open_source(source, mirror)
         with reader:

@@ -63,6 +63,10 @@ def load(path: Path | None = None) -> dict[str, Source]:
             raise CscError(f"{path}: {label} has unknown field(s) {', '.join(sorted(unknown))}")
         if not SHA256.match(str(entry["sha256"])):
             raise CscError(f"{path}: {label} sha256 is not 64 lower-case hex digits")
+        for key in ("file", "mirror_path"):
+            rel = str(entry[key])
+            if rel.startswith("/") or ".." in Path(rel).parts:
+                raise CscError(f"{path}: {label} {key} {rel!r} must be a relative path inside the data folder")
         if label in sources:
             raise CscError(f"{path}: id {label} appears twice")
         entry = {k: (str(v) if k not in ("bytes",) and v is not None else v) for k, v in entry.items()}

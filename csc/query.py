@@ -40,8 +40,14 @@ def _path(table: str):
     return path
 
 
+def _stamp(table: str) -> tuple[int, int]:
+    """Identifies one written version of a table file for the caches (nanosecond mtime and size)."""
+    stat = _path(table).stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
 @lru_cache(maxsize=64)
-def _records(table: str, mtime: float, measure: str) -> tuple[dict, ...]:
+def _records(table: str, stamp: tuple[int, int], measure: str) -> tuple[dict, ...]:
     """One measure's rows as dicts (row groups of other measures are skipped by their statistics)."""
     dataset = ds.dataset(_path(table), format="parquet")
     return tuple(dataset.to_table(filter=ds.field("measure") == measure).to_pylist())
@@ -50,7 +56,7 @@ def _records(table: str, mtime: float, measure: str) -> tuple[dict, ...]:
 def _rows(measure: str) -> tuple[dict, ...]:
     table = table_of(_measure(measure))
     _check_declared(table)
-    return _records(table, _path(table).stat().st_mtime, measure)
+    return _records(table, _stamp(table), measure)
 
 
 def table(name: str, measure: str | None = None):
@@ -59,17 +65,18 @@ def table(name: str, measure: str | None = None):
 
     _check_declared(name)
     if measure:
-        return pd.DataFrame(list(_records(name, _path(name).stat().st_mtime, measure)))
+        return pd.DataFrame(list(_records(name, _stamp(name), measure)))
     return pd.read_parquet(_path(name))
 
 
 @lru_cache(maxsize=1)
-def _areas(mtime: float) -> Areas:
+def _areas(stamp: tuple[int, int]) -> Areas:
     return Areas(pq.read_table(_path("geography")).to_pylist())
 
 
 def areas() -> Areas:
-    return _areas(_path("geography").stat().st_mtime)
+    _check_declared("geography")
+    return _areas(_stamp("geography"))
 
 
 def _measure(measure: str) -> str:
@@ -98,13 +105,6 @@ def pick(rows, vintage: str) -> list[dict]:
     return sorted(chosen.values(), key=lambda r: (r["period"], r["area_code"], r["breakdown"]))
 
 
-def pick_vintage(frame, vintage: str):
-    """pick() for a pandas frame of tidy rows."""
-    import pandas as pd
-
-    return pd.DataFrame(pick(frame.to_dict("records"), vintage), columns=frame.columns)
-
-
 def measure_rows(measure: str, vintage: str = "latest", level: str | None = None, breakdown: str | None = ""):
     """Every area's rows of a measure under one vintage, as a frame; `breakdown=None` keeps all breakdowns."""
     import pandas as pd
@@ -122,27 +122,26 @@ def _check_breakdown(measure: str, breakdown: str, rows) -> None:
         raise UsageError(f"{measure} has no breakdown {breakdown!r}; held: {', '.join(repr(b) for b in close)}")
 
 
-def series_records(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown: str = "",
-                   boundary: str = "as_published") -> tuple[str, list[dict]]:
-    """The resolved area code and its picked rows, one per period (summed over a group for consistent boundaries)."""
+def _members(measure: str, area: str, boundary: str) -> tuple[str, set[str]]:
+    """The resolved area and the codes whose rows make it up (several for a consistent-boundary group)."""
     code = areas().resolve(area)
-    rows = _rows(measure)
-    _check_breakdown(measure, breakdown, rows)
-    members = [code]
     if areas().level(code) == "consistent_boundary":  # a group code can only mean its members summed
         boundary = "consistent"
     if boundary == "consistent":
         # Predecessors, successors, and any joint return published under the group's own code.
-        members = areas().group_members(code) + [areas().group_of(code)]
-    elif boundary != "as_published":
+        return code, set(areas().group_members(code) + [areas().group_of(code)])
+    if boundary != "as_published":
         raise UsageError(f"unknown boundary {boundary!r}; use 'as_published' or 'consistent'")
-    wanted = set(members)
-    picked = pick((r for r in rows if r["breakdown"] == breakdown and r["area_code"] in wanted), vintage)
-    by_period: dict[str, list[dict]] = {}
+    return code, {code}
+
+
+def _combine(measure: str, picked: list[dict]) -> list[dict]:
+    """One record per (breakdown, period): a lone row as published, several rows (a group) summed."""
+    groups: dict[tuple[str, str], list[dict]] = {}
     for row in picked:
-        by_period.setdefault(row["period"], []).append(row)
+        groups.setdefault((row["breakdown"], row["period"]), []).append(row)
     out = []
-    for period, group in sorted(by_period.items()):
+    for (breakdown, period), group in sorted(groups.items()):
         # 'z' (not applicable): an authority that did not exist yet, or a partner in a joint return.
         group = [r for r in group if r["status"] != "z"] or group[:1]
         if len(group) > 1 and catalogue()[measure].unit not in ADDITIVE_UNITS:
@@ -151,12 +150,35 @@ def series_records(measure: str, area: str = ENGLAND, vintage: str = "latest", b
                              f"be summed; use the counts it is made from")
         values = [r["value"] for r in group]
         complete = all(v is not None and v == v for v in values)
-        out.append({"period": period, "value": sum(values) if complete else float("nan"),
+        out.append({"period": period, "breakdown": breakdown,
+                    "value": sum(values) if complete else float("nan"),
                     "status": "" if complete else next((r["status"] for r in group if r["status"]), ""),
                     "release": max(r["release"] for r in group),
                     "source": ", ".join(sorted({r["source"] for r in group})),
                     "areas_summed": "+".join(sorted(r["area_code"] for r in group))})
-    return code, out
+    return out
+
+
+def series_records(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown: str = "",
+                   boundary: str = "as_published") -> tuple[str, list[dict]]:
+    """The resolved area code and its rows, one per period (summed over a group for consistent boundaries)."""
+    rows = _rows(measure)
+    _check_breakdown(measure, breakdown, rows)
+    code, members = _members(measure, area, boundary)
+    picked = pick((r for r in rows if r["breakdown"] == breakdown and r["area_code"] in members), vintage)
+    return code, _combine(measure, picked)
+
+
+def by_breakdown(measure: str, area: str = ENGLAND, vintage: str = "latest", boundary: str = "as_published"):
+    """Every breakdown of a measure for one area (e.g. plans by category), as a frame; groups are summed."""
+    import pandas as pd
+
+    code, members = _members(_measure(measure), area, boundary)
+    picked = pick((r for r in _rows(measure) if r["area_code"] in members and r["breakdown"]), vintage)
+    out = pd.DataFrame(_combine(measure, picked), columns=["breakdown"] + SERIES_COLUMNS)
+    out["value"] = out["value"].astype("float64")
+    out.attrs.update(measure=measure, area=code, area_name=areas().name(code), vintage=vintage)
+    return out
 
 
 def series(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown: str = "",
@@ -169,7 +191,7 @@ def series(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown
     import pandas as pd
 
     code, records = series_records(_measure(measure), area, vintage, breakdown, boundary)
-    out = pd.DataFrame(records, columns=SERIES_COLUMNS)
+    out = pd.DataFrame(records, columns=["breakdown"] + SERIES_COLUMNS)[SERIES_COLUMNS]
     out["value"] = out["value"].astype("float64")
     out.attrs.update(measure=measure, area=code, area_name=areas().name(code), vintage=vintage, boundary=boundary,
                      unit=catalogue()[measure].unit)

@@ -165,3 +165,13 @@ def test_cli_reports_a_hash_mismatch_in_one_line_and_exits_nonzero(tmp_path, mir
     errors = done.stderr.strip().splitlines()
     assert len(errors) == 1 and entry.id in errors[0]
     assert f"expected {'f' * 64}, got {entry.sha256}" in errors[0]
+
+
+@pytest.mark.parametrize("bad", ["../outside.csv", "/etc/passwd"])
+def test_manifest_paths_must_stay_inside_the_data_folder(tmp_path, bad):
+    text = (ROOT / "data" / "sources.yml").read_text()
+    first = manifest.load(ROOT / "data" / "sources.yml")
+    entry = next(iter(first.values()))
+    (tmp_path / "sources.yml").write_text(text.replace(f"file: {entry.file}", f"file: {bad}", 1))
+    with pytest.raises(CscError, match=rf"{entry.id} file '{bad}' must be a relative path inside the data folder"):
+        manifest.load(tmp_path / "sources.yml")

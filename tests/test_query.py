@@ -137,3 +137,23 @@ def test_format_plain_drops_float_noise():
     assert query.format_plain(201000.0) == "201000"
     assert query.format_plain(15.4) == "15.4"
     assert query.format_plain("c") == "c"
+
+
+def test_breakdowns_of_a_merged_council_are_summed_over_its_group():
+    group = csc.by_breakdown("cp.cpp_by_category", area="E06000058+E06000059").set_index(["period", "breakdown"])
+    bcp = csc.by_breakdown("cp.cpp_by_category", area="E06000058").set_index(["period", "breakdown"])
+    dorset = csc.by_breakdown("cp.cpp_by_category", area="E06000059").set_index(["period", "breakdown"])
+    key = ("2022", "category=Neglect")
+    assert group.loc[key, "value"] == bcp.loc[key, "value"] + dorset.loc[key, "value"]
+    before = ("2018", "category=Neglect")   # Bournemouth, Poole and Dorset county before April 2019
+    assert group.loc[before, "areas_summed"] == "E06000028+E06000029+E10000009"
+
+
+def test_end_year_compares_financial_years_by_the_year_they_end():
+    import pandas as pd
+
+    from csc import chapter
+
+    ctx = chapter.validate(end_year=2020)
+    kept = ctx.upto(pd.DataFrame({"period": ["2019-20", "2020-21", "2020", "2021"]}))
+    assert list(kept["period"]) == ["2019-20", "2020"]

@@ -130,3 +130,15 @@ def test_a_misread_authority_breaks_the_england_sum():
     with pytest.raises(CscError, match=rf"cp.section47_enquiries {period} \(release {release}\): the \d+ local "
                                        rf"authorities add up to [\d,]+ but England is {england:,.0f}"):
         consistency.check(one, "cin")
+
+
+def test_a_raw_file_that_differs_from_the_manifest_is_not_parsed(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.RAW / "context", raw / "context", copy_function=shutil.copy)
+    deflators = raw / "context" / "deflators" / "uk_cost_indices.csv"
+    deflators.chmod(0o644)
+    deflators.write_text(deflators.read_text().replace("80.8738", "81.0000"))  # an edited raw file
+    monkeypatch.setattr(paths, "RAW", raw)
+    with pytest.raises(CscError, match=r"uk_cost_indices.csv: contents differ from the manifest's sha256"):
+        tidy.build(["context"], tidy_dir=tmp_path / "tidy", log=lambda *_: None)
+    assert not (tmp_path / "tidy" / "context.parquet").exists()

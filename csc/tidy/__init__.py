@@ -112,18 +112,30 @@ def ees_table(src: Source, measures: dict[str, tuple[str, str]], *, period_type:
 def _code_key(table: str) -> str:
     digest = hashlib.sha256()
     root = Path(__file__).resolve().parent.parent
-    for rel in SHARED_CODE + [f"tidy/{table}.py"]:
-        digest.update((root / rel).read_bytes())
+    data_files = sorted(p.relative_to(root).as_posix() for p in (root / "tidy").glob("*.csv"))
+    for rel in SHARED_CODE + ["tidy/geography.py", f"tidy/{table}.py"] + data_files:
+        digest.update(rel.encode() + (root / rel).read_bytes())
     return digest.hexdigest()
 
 
 def input_key(table: str, manifest: dict[str, Source]) -> str:
-    """What a table depends on: the hashes of its raw files and of the code that parses them."""
+    """What a table depends on: its manifest entries (hash, release label, encoding...) and the parsing code."""
     digest = hashlib.sha256(_code_key(table).encode())
     for entry in sorted(manifest.values(), key=lambda s: s.id):
         if entry.topic in TABLES[table]:
-            digest.update(f"{entry.id}:{entry.sha256}\n".encode())
+            digest.update(repr(entry).encode())
     return digest.hexdigest()
+
+
+def verify_raw(tables: list[str], manifest: dict[str, Source]) -> None:
+    """Parse only files that are exactly the manifest's: a stale or edited raw file stops the tidy step."""
+    from ..fetch import sha256_of
+
+    topics = {topic for t in tables for topic in TABLES[t]}
+    for entry in manifest.values():
+        if entry.topic in topics and entry.raw_path.is_file() and sha256_of(entry.raw_path) != entry.sha256:
+            raise CscError(f"{entry.raw_path}: contents differ from the manifest's sha256 for {entry.id}; "
+                           f"run `make data` to restore the published file")
 
 
 def read_state(tidy_dir: Path) -> dict:
@@ -161,6 +173,7 @@ def build(tables: list[str] | None = None, force: bool = False, tidy_dir: Path |
     result = {t: "up to date" for t in wanted if t not in todo}
     if not todo:
         return result
+    verify_raw(todo, manifest)
     staging = tidy_dir / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
