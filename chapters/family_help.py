@@ -445,14 +445,13 @@ else:
 
 # %%
 spend_rows = ctx.upto(csc.by_breakdown("spend.cyps_by_class", ctx.area, vintage)).dropna(subset=["value"])
-deflator = csc.series("deflator.gdp").dropna(subset=["value"]).set_index("period")["value"]
 if spend_rows.empty:
     say("money_answer", f"Spending by service line is not published for {ctx.area_name} in the files held.")
 else:
     spend = spend_rows.assign(group=spend_rows["breakdown"].str.split("=", n=1).str[1])
-    base_price = deflator.index.max()
-    spend = spend[spend["period"].isin(deflator.index)]
-    spend = spend.assign(real=spend["value"] * deflator[base_price] / spend["period"].map(deflator) / 1e9)
+    base_price = max(derived.deflators())
+    spend = spend.assign(real=[derived.at_prices(v, p, base_price) for v, p in zip(spend["value"], spend["period"])])
+    spend = spend.dropna(subset=["real"]).assign(real=lambda f: f["real"] / 1e9)
     wide = spend.pivot_table(index="period", columns="group", values="real")
     groups = list(wide.columns)
     years = list(wide.index)

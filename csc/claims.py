@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import query
+from . import derived, query
 from .chapter import count
 from .errors import UsageError
 from .geography import ENGLAND
@@ -124,10 +124,10 @@ def verdict_by_conclusion(review: Figure, alternatives: list[Figure], holds: Cal
 
 # --- helpers -------------------------------------------------------------------------------------------------------
 
-def figure(measure: str, area: str, period: str, vintage: str) -> float | None:
+def figure(measure: str, area: str, period: str, vintage: str, breakdown: str = "") -> float | None:
     """A number, or None when it is not published (a symbol, or the period is not held)."""
     try:
-        got = query.value(measure, area=area, period=period, vintage=vintage)
+        got = query.value(measure, area=area, period=period, vintage=vintage, breakdown=breakdown)
     except UsageError:
         return None
     return got if isinstance(got, float) else None
@@ -238,14 +238,6 @@ def threefold_without_plan(claim, area, vintage="latest", baseline_year=2010, **
     return Result(claim, area, _area_name(area), review, alternatives, verdict, why)
 
 
-@check("FH-7")
-def ofsted_84000(claim, area, **_):
-    return Result(claim, area, _area_name(area), None, [], "not checkable with public data",
-                  "no published table links a section 47 enquiry to the child's later child-in-need plan; it needs the "
-                  "child-level CIN census (start dates of enquiries and of plan episodes), available to accredited "
-                  "researchers through the ONS Secure Research Service")
-
-
 @check("FH-8")
 def icpc_surge(claim, area, vintage="latest", **_):
     review = growth("cp.icpcs", area, "2020", "2010", "first", "ICPCs, 2019-20 on 2009-10")
@@ -268,26 +260,10 @@ def icpc_surge(claim, area, vintage="latest", **_):
     return Result(claim, area, _area_name(area), review, alternatives, verdict, why)
 
 
-@check("FH-9")
-def deprivation_gradient(claim, area, **_):
-    return Result(claim, area, _area_name(area), None, [], "not checkable with public data",
-                  "the tenfold gap is between neighbourhoods (LSOAs); public child protection tables stop at local "
-                  "authority level. Child-level data with home postcodes (CIN census) would settle it; an LA-level "
-                  "gradient is shown instead, which cannot be read as a neighbourhood one")
-
-
 def real_terms(cls: str, area: str, period: str, prices: str, vintage: str) -> float | None:
     """Spending of one class in £ at `prices` (HM Treasury GDP deflator), or None when not published."""
-    cash = None
-    try:
-        got = query.value("spend.cyps_by_class", area=area, period=period, vintage=vintage, breakdown=f"class={cls}")
-        cash = got if isinstance(got, float) else None
-    except UsageError:
-        return None
-    deflate = figure("deflator.gdp", ENGLAND, period, "latest"), figure("deflator.gdp", ENGLAND, prices, "latest")
-    if cash is None or None in deflate:
-        return None
-    return cash * deflate[1] / deflate[0]
+    cash = figure("spend.cyps_by_class", area, period, vintage, breakdown=f"class={cls}")
+    return None if cash is None else derived.at_prices(cash, period, prices)
 
 
 def spending_change(cls: str, area: str, base: str, end: str, vintage: str, label: str, prices: str = "2019-20") -> Figure:
@@ -325,19 +301,6 @@ def prevention_to_crisis(claim, area, vintage="latest", spending_baseline="2012-
     return Result(claim, area, _area_name(area), review, alternatives, verdict, why)
 
 
-@check("FH-11")
-def one_in_ten(claim, area, **_):
-    return Result(claim, area, _area_name(area), None, [], "not checkable with public data",
-                  "it counts distinct children across six census years, which needs the child-level CIN census; "
-                  "published tables count episodes within each year")
-
-
-@check("FH-12")
-def quarter_before_16(claim, area, **_):
-    return Result(claim, area, _area_name(area), None, [], "not checkable with public data",
-                  "cumulative incidence by birth cohort needs linked child-level records (the NPD-CIN linkage)")
-
-
 @check("FH-13")
 def domestic_abuse_first(claim, area, vintage="latest", **_):
     rows = query.by_breakdown("cin.factors_at_assessment", area, "first")
@@ -357,11 +320,34 @@ def domestic_abuse_first(claim, area, vintage="latest", **_):
     return Result(claim, area, _area_name(area), review, alternatives, verdict, why)
 
 
-@check("FH-14")
-def ethnicity(claim, area, **_):
-    return Result(claim, area, _area_name(area), None, [], "not checked with the data held",
-                  "the comparison needs the child population by ethnicity (Census 2021), which is public but not among "
-                  "the files this book holds; the published children-in-need shares by ethnicity are shown instead")
+# Claims no published table can test, with what would settle them: (verdict, why).
+UNTESTABLE = {
+    "FH-7": ("not checkable with public data",
+              "no published table links a section 47 enquiry to the child's later child-in-need plan; it needs the "
+              "child-level CIN census (start dates of enquiries and of plan episodes), available to accredited "
+              "researchers through the ONS Secure Research Service"),
+    "FH-9": ("not checkable with public data",
+              "the tenfold gap is between neighbourhoods (LSOAs); public child protection tables stop at local "
+              "authority level. Child-level data with home postcodes (CIN census) would settle it; an LA-level "
+              "gradient is shown instead, which cannot be read as a neighbourhood one"),
+    "FH-11": ("not checkable with public data",
+              "it counts distinct children across six census years, which needs the child-level CIN census; "
+              "published tables count episodes within each year"),
+    "FH-12": ("not checkable with public data",
+              "cumulative incidence by birth cohort needs linked child-level records (the NPD-CIN linkage)"),
+    "FH-14": ("not checked with the data held",
+              "the comparison needs the child population by ethnicity (Census 2021), which is public but not among "
+              "the files this book holds; the published children-in-need shares by ethnicity are shown instead"),
+}
+
+
+def untestable(claim_id: str):
+    verdict, why = UNTESTABLE[claim_id]
+    return lambda claim, area, **_: Result(claim, area, _area_name(area), None, [], verdict, why)
+
+
+for _claim_id in UNTESTABLE:
+    CHECKS[_claim_id] = untestable(_claim_id)
 
 
 # --- presentation --------------------------------------------------------------------------------------------------

@@ -40,3 +40,16 @@ def la_rates(measure: str, period: str, vintage: str = "latest") -> pd.DataFrame
     merged = counts[["area_code", "area_name", "value"]].merge(pop, on="area_code", suffixes=("", "_population"))
     merged["rate"] = merged["value"] / merged["value_population"] * 10_000
     return merged.reset_index(drop=True)
+
+
+def deflators() -> dict[str, float]:
+    """HM Treasury GDP deflator by financial year (outturn years only)."""
+    return {r["period"]: r["value"] for r in query.series_records("deflator.gdp")[1] if r["value"] == r["value"]}
+
+
+def at_prices(cash: float, period: str, prices: str) -> float | None:
+    """Cash in one financial year expressed at another year's prices; None where a deflator is not held."""
+    index = deflators()
+    if period not in index or prices not in index:
+        return None
+    return cash * index[prices] / index[period]
