@@ -125,9 +125,9 @@ def limits(areas: pd.DataFrame, target: float | None = None, per: float = 10_000
         used = method
         label = f"additive random-effects over-dispersion adjustment (Spiegelhalter 2005), {trimmed}"
         w = 1 / s2
-        tau2_share = (n * phi - (n - 1)) / (w.sum() - (w ** 2).sum() / w.sum())
-        z_adjusted = (y - theta0) / np.sqrt(s2 + tau2_share)
-        tau2 = float(tau2_share * per ** 2)
+        tau2_per_child = (n * phi - (n - 1)) / (w.sum() - (w ** 2).sum() / w.sum())
+        z_adjusted = (y - theta0) / np.sqrt(s2 + tau2_per_child)
+        tau2 = float(tau2_per_child * per ** 2)
     kept["rate"] = y * per
     kept["z_poisson"], kept["z"] = z, z_adjusted
     kept["position"] = pd.Categorical(np.select(
