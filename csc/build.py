@@ -232,13 +232,13 @@ def main(pdf: bool = True, force: bool = False, log=print) -> int:
     return 0
 
 
-def _coerce(default, text: str):
+def _coerce(name: str, default, text: str):
     """Command-line text to the parameter's type (an int where the default is an int or None and it looks like one)."""
     if isinstance(default, int) or (default is None and str(text).lstrip("-").isdigit()):
         try:
             return int(text)
         except ValueError:
-            raise UsageError(f"parameter value {text!r} should be a whole number") from None
+            raise UsageError(f"parameter {name}={text!r} should be a whole number") from None
     return str(text)
 
 
@@ -254,7 +254,7 @@ def run_for_area(name: str, params: dict, out: str | None = None) -> int:
     if unknown:
         raise UsageError(f"chapter {name} has no parameter {sorted(unknown)[0]!r}; "
                          f"parameters are {', '.join(spec['parameters'])}")
-    merged = {**spec["parameters"], **{k: _coerce(spec["parameters"][k], v) for k, v in params.items()}}
+    merged = {**spec["parameters"], **{k: _coerce(k, spec["parameters"][k], v) for k, v in params.items()}}
     tidy.build([t for t in spec["inputs"] if t in tidy.TABLES], log=lambda *_: None)
     validate(**merged)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", "-".join(str(params[k]) for k in sorted(params))).strip("-") or "default"

@@ -11,6 +11,7 @@ from .errors import UsageError
 from .geography import ENGLAND
 
 BASELINE_YEARS = (2010, 2011)
+FIRST_YEAR = 2011   # the earliest end_year that leaves a comparison (the series start in 2010)
 SPENDING_BASELINES = ("2010-11", "2012-13")
 
 
@@ -56,13 +57,16 @@ def validate(area: str = ENGLAND, vintage: str = "latest", baseline_year: int | 
     areas = query.areas()
     code = areas.resolve(area)
     query._vintage(vintage)
-    if baseline_year is not None and int(baseline_year) not in BASELINE_YEARS:
+    if baseline_year is not None and str(baseline_year).strip() not in map(str, BASELINE_YEARS):
         raise UsageError(f"unknown baseline_year {baseline_year!r}; use one of "
                          f"{', '.join(map(str, BASELINE_YEARS))} (year to 31 March)")
     if spending_baseline is not None and spending_baseline not in SPENDING_BASELINES:
         raise UsageError(f"unknown spending_baseline {spending_baseline!r}; use one of {', '.join(SPENDING_BASELINES)}")
-    if end_year is not None and not 2013 <= int(end_year) <= 2100:
-        raise UsageError(f"unknown end_year {end_year!r}; use a year from 2013 to the latest held")
+    if end_year is not None:
+        latest = int(max(query.series("cin.referrals", ENGLAND, "latest")["period"]))
+        if not str(end_year).strip().isdigit() or not FIRST_YEAR <= int(end_year) <= latest:
+            raise UsageError(f"unknown end_year {end_year!r}; use a year from {FIRST_YEAR} to {latest} (the latest "
+                             "held), or leave it unset")
     region = areas.region_of(code)
     members = areas.group_members(code)
     note = ""
@@ -128,3 +132,20 @@ def pretty(label: str) -> str:
     """'non_statutory' -> 'Non-statutory'; labels as people read them."""
     text = label.replace("_", "-" if label.startswith("non_") else " ")
     return text[:1].upper() + text[1:]
+
+
+def say_all(section) -> None:
+    """Glue every sentence of a section (csc.analysis.Section)."""
+    for name, text in section.sentences.items():
+        say(name, text)
+
+
+def introduce(ctx: Context) -> None:
+    """The opening glue every chapter shares: which area, which vintage, what it is compared with."""
+    areas = query.areas()
+    say("area_name", ctx.area_name)
+    say("vintage_phrase", "newest release of each year" if ctx.vintage == "latest"
+        else "figures as first published (what the review saw in 2021)")
+    others = [areas.name(c) for c in ctx.comparators[1:]]
+    say("comparison_phrase", (f" Comparisons are with {' and '.join(others)}." if others else "")
+        + (f" {ctx.boundary_note}" if ctx.boundary_note else ""))

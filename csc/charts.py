@@ -86,6 +86,22 @@ def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
     plt.close(fig)
 
 
+def trend(section, x: str, y: str, hue: str, columns: int = 2, size=(8, 4.6), marks=(), ylim_zero: bool = True) -> None:
+    """Draw, finish and publish a section's line chart from its frame and its words (csc.analysis.Chart)."""
+    chart, data = section.chart, section.data
+    fig, ax = lines(data.dropna(subset=[y]), x, y, hue, columns=columns, size=size)
+    ticks = list(dict.fromkeys(data[x])) if data[x].dtype == object else None
+    for mark in marks:
+        ax.axvline(ticks.index(mark) if ticks else mark, color="#B1B4B6", linewidth=1, linestyle=":")
+    if ticks:
+        ax.tick_params(axis="x", rotation=45)
+        ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=columns, fontsize=9)
+    if ylim_zero:
+        ax.set_ylim(bottom=0)
+    finish(fig, ax, title=chart.title, ylabel=chart.ylabel, xlabel=chart.xlabel, source=chart.source)
+    publish(fig, chart.name, alt=chart.alt, data=data, source=chart.source)
+
+
 def table(frame: pd.DataFrame, caption: str) -> None:
     """A small table as a MyST list-table with column widths, so long text wraps in the PDF as well as the HTML."""
     from IPython.display import Markdown, display

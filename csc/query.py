@@ -59,6 +59,22 @@ def _rows(measure: str) -> tuple[dict, ...]:
     return _records(table, _stamp(table), measure)
 
 
+@lru_cache(maxsize=64)
+def _indexed(table: str, stamp: tuple[int, int], measure: str) -> dict[str, tuple[dict, ...]]:
+    """One measure's rows by area code, so a chapter run for every area does not rescan every row each time."""
+    index: dict[str, list[dict]] = {}
+    for row in _records(table, stamp, measure):
+        index.setdefault(row["area_code"], []).append(row)
+    return {code: tuple(rows) for code, rows in index.items()}
+
+
+def _area_rows(measure: str, codes: set[str]) -> list[dict]:
+    table = table_of(_measure(measure))
+    _check_declared(table)
+    index = _indexed(table, _stamp(table), measure)
+    return [row for code in sorted(codes) for row in index.get(code, ())]
+
+
 def table(name: str, measure: str | None = None):
     """A whole tidy table (or one measure of it) as a pandas DataFrame."""
     import pandas as pd
@@ -162,11 +178,21 @@ def _combine(measure: str, picked: list[dict]) -> list[dict]:
 def series_records(measure: str, area: str = ENGLAND, vintage: str = "latest", breakdown: str = "",
                    boundary: str = "as_published") -> tuple[str, list[dict]]:
     """The resolved area code and its rows, one per period (summed over a group for consistent boundaries)."""
-    rows = _rows(measure)
-    _check_breakdown(measure, breakdown, rows)
+    table = table_of(_measure(measure))
+    _check_declared(table)
+    code, records = _series_records(measure, area, vintage, breakdown, boundary, _stamp(table), _stamp("geography"))
+    return code, [dict(r) for r in records]
+
+
+@lru_cache(maxsize=4096)
+def _series_records(measure: str, area: str, vintage: str, breakdown: str, boundary: str, stamp, geo_stamp):
+    """Cached per version of the table: a chapter run for every area asks for the same series many times."""
     code, members = _members(measure, area, boundary)
-    picked = pick((r for r in rows if r["breakdown"] == breakdown and r["area_code"] in members), vintage)
-    return code, _combine(measure, picked)
+    rows = _area_rows(measure, members)
+    if not any(r["breakdown"] == breakdown for r in rows):
+        _check_breakdown(measure, breakdown, _rows(measure))
+    picked = pick((r for r in rows if r["breakdown"] == breakdown), vintage)
+    return code, tuple(_combine(measure, picked))
 
 
 def by_breakdown(measure: str, area: str = ENGLAND, vintage: str = "latest", boundary: str = "as_published"):
@@ -174,7 +200,7 @@ def by_breakdown(measure: str, area: str = ENGLAND, vintage: str = "latest", bou
     import pandas as pd
 
     code, members = _members(_measure(measure), area, boundary)
-    picked = pick((r for r in _rows(measure) if r["area_code"] in members and r["breakdown"]), vintage)
+    picked = pick((r for r in _area_rows(measure, members) if r["breakdown"]), vintage)
     out = pd.DataFrame(_combine(measure, picked), columns=["breakdown"] + SERIES_COLUMNS)
     out["value"] = out["value"].astype("float64")
     out.attrs.update(measure=measure, area=code, area_name=areas().name(code), vintage=vintage)

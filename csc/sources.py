@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
-from . import manifest
+from . import manifest, paths
 
 SHORT = {"Department for Education": "DfE", "Office for National Statistics": "ONS", "HM Treasury": "HM Treasury",
          "Ministry of Housing, Communities and Local Government": "MHCLG", "Ofsted": "Ofsted"}
@@ -16,12 +17,19 @@ def table_label(file: str) -> str:
     return f"table {m.group(1).upper()}" if m else "underlying data"
 
 
+@lru_cache(maxsize=2)
+def _entries(path: str, mtime_ns: int, size: int) -> dict:
+    """The manifest, read once per version of the file (a chapter cites it for every chart)."""
+    return manifest.load()
+
+
 def cite(source_ids: Iterable[str]) -> str:
     """'DfE, Children in need 2025 (table C4); DfE, Characteristics of children in need ... 2010-2012 (underlying data)'."""
     from .query import _check_declared
 
     _check_declared("manifest")
-    entries = manifest.load()
+    stat = paths.MANIFEST.stat()
+    entries = _entries(str(paths.MANIFEST), stat.st_mtime_ns, stat.st_size)
     groups: dict[tuple[str, str], dict[str, set[str]]] = {}
     for sid in sorted(set(source_ids)):
         entry = entries[sid]

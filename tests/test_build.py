@@ -56,6 +56,8 @@ def test_family_help_executes_for_areas_and_vintages(tmp_path, area, vintage):
     assert len(boxes) == 14  # every FH claim, with a computed verdict, for every area
     if area == "North Northamptonshire":
         assert "Northamptonshire (North plus West Northamptonshire)" in values["area_name"]
+    assert "nan" not in " ".join(values.values()) and "{glue" not in " ".join(values.values())
+    assert all(("review's data" in b or "With the latest data held" in b or "do not change this" in b) for b in boxes)
     if area in ("E92000001", "E08000035", "North West"):
         assert (tmp_path / "data" / "s47_icpc_cpp.csv").is_file()
         assert "section 47 enquiries" in values["funnel_answer"]
@@ -66,6 +68,10 @@ def test_family_help_executes_for_areas_and_vintages(tmp_path, area, vintage):
     (["--vintage", "newest"], "unknown vintage 'newest'; use one of latest, first"),
     (["-p", "baseline_year=2005"], "unknown baseline_year 2005; use one of 2010, 2011"),
     (["-p", "colour=red"], "chapter family_help has no parameter 'colour'"),
+    (["-p", "end_year=abc"], "unknown end_year 'abc'; use a year from 2011 to 2025"),
+    (["-p", "end_year=2100"], "unknown end_year 2100; use a year from 2011 to 2025"),
+    (["-p", "baseline_year=abc"], "parameter baseline_year='abc' should be a whole number"),
+    (["-p", "spending_baseline=2015-16"], "unknown spending_baseline '2015-16'"),
 ])
 def test_unknown_parameter_value_is_one_clear_line(args, message):
     done = subprocess.run([sys.executable, "-m", "csc", "chapter", "family_help", *args], capture_output=True,

@@ -60,13 +60,20 @@ def test_fh6_threefold_holds_only_from_2009_10(england):
     assert r.verdict == "contested"
 
 
-def test_fh8_conferences_have_fallen_since_their_peak(england):
+def test_fh8_conferences_had_stalled_by_2020_and_have_fallen_since(england):
     frame = pd.read_parquet(paths.TIDY / "cin.parquet", filters=[("measure", "==", "cp.icpcs")])
-    latest = (frame[frame["area_code"] == "E92000001"].sort_values("release")
-              .drop_duplicates("period", keep="last").set_index("period")["value"])
-    since_peak = next(a for a in england["FH-8"].alternatives if a.label.startswith("Since the peak"))
-    assert since_peak.value == pytest.approx((latest.iloc[-1] / latest.max() - 1) * 100)
-    assert since_peak.value < 0 and england["FH-8"].verdict == "contested"
+    england_rows = frame[frame["area_code"] == "E92000001"]
+    first = (england_rows.sort_values("release").drop_duplicates("period", keep="first").set_index("period")["value"])
+    then = first[first.index <= "2020"]
+    latest = (england_rows.sort_values("release").drop_duplicates("period", keep="last").set_index("period")["value"])
+    r = england["FH-8"]
+    since_then = next(a for a in r.then.alternatives if a.label.startswith("Since the peak"))
+    since_now = next(a for a in r.now.alternatives if a.label.startswith("Since the peak"))
+    assert since_then.value == pytest.approx((then.iloc[-1] / then.max() - 1) * 100)
+    assert round(since_then.value, 1) == -2.5                                 # with the data the review had
+    assert since_now.value == pytest.approx((latest.iloc[-1] / latest.max() - 1) * 100)
+    assert round(since_now.value) == -9
+    assert (r.then.verdict, r.now.verdict) == ("contested", "not supported") and r.differs
 
 
 def test_fh10_spending_split_reproduces_the_reviews_billions(england):
@@ -89,9 +96,35 @@ def test_fh13_domestic_abuse_is_the_most_common_factor_in_2020(england):
         "cin", "cin.factors_at_assessment", "2020", "2020", "factor=Domestic abuse: parent is victim") == 169860
 
 
+def test_fh13_mental_health_overtook_domestic_abuse_after_the_review(england):
+    r = england["FH-13"]
+    assert r.then.verdict == "reproduced with caveats" and r.then.period == "2020"
+    latest = published("cin", "cin.factors_at_assessment", "2025", "2025", "factor=Mental health: concerns about parent")
+    assert r.now.review.value == latest and r.now.review.shown.startswith("Mental health: concerns about parent")
+    assert r.now.verdict == "not supported" and "mental health" in r.differs
+
+
+def test_a_rule_tests_the_stated_size_not_just_the_direction():
+    leeds = claims.evaluate("FH-4", area="Leeds")                 # plans +3% against the review's +32%
+    assert 0 < leeds.then.review.value < 16 and leeds.then.verdict == "not supported"
+    assert "not about +32%" in leeds.then.why
+
+
+def test_small_and_unpublished_figures_give_too_few_to_judge():
+    scilly = {r.claim.id: r for r in claims.evaluate_chapter("family_help", "Isles of Scilly")}
+    assert scilly["FH-3"].then.verdict == "too few to judge"
+    assert scilly["FH-13"].then.verdict == "too few to judge"       # a tie at zero never wins
+
+
+def test_la_spending_is_not_checked_with_the_data_held_but_shown_to_2018_19():
+    r = claims.evaluate("FH-10", area="Leeds")
+    assert r.then.verdict == r.now.verdict == "not checked with the data held"
+    assert r.then.review.value is not None and "2018-19" in r.then.review.label
+
+
 def test_claims_that_need_child_level_data_say_so(england):
     for claim_id in ("FH-7", "FH-9", "FH-11", "FH-12"):
-        assert england[claim_id].verdict == "not checkable with public data"
+        assert england[claim_id].verdict == england[claim_id].now.verdict == "not checkable with public data"
         assert england[claim_id].review is None
 
 
@@ -107,7 +140,7 @@ def test_a_reorganised_council_is_checked_on_its_consistent_boundary():
     (Figure("r", 129.0, "+129%"), [Figure("a", 150.0, "+150%")], "", 129, "reproduced"),
     (Figure("r", 129.0, "+129%"), [Figure("a", 80.0, "+80%")], "", 129, "contested"),
     (Figure("r", 90.0, "+90%"), [], "", 129, "not supported"),
-    (Figure("r", 120.0, "+120%"), [], "", 129, "reproduced with caveats"),   # conclusion holds, number differs
+    (Figure("r", 120.0, "+120%"), [], "", 129, "reproduced with caveats"),   # size holds, number differs
     (Figure("r", 129.0, "+129%"), [], "definitions differ", None, "reproduced with caveats"),
     (Figure("r", None, "not published"), [], "", None, "not checkable with public data"),
 ])

@@ -388,10 +388,30 @@ def sfr_geography(frame: pd.DataFrame, src: Source) -> pd.DataFrame:
                          "area_name": frame["geog_n"].str.strip().where(~national, "England")})
 
 
+def confidence_column(columns: list[str], column: str) -> str | None:
+    """The data-confidence (`…DCI`) column covering a value column: the one whose stem is the longest prefix of its
+    name (S471112 -> S471112DCI), else the first after it in the header (blocks end with their DCI)."""
+    stems = [c[:-3] for c in columns if c.endswith("DCI") and column.startswith(c[:-3])]
+    if stems:
+        return max(stems, key=len) + "DCI"
+    after = [c for c in columns[columns.index(column):] if c.endswith("DCI")]
+    return after[0] if after else None
+
+
 def sfr_rows(src: Source, year: SfrYear) -> pd.DataFrame:
+    """An SFR year's rows. A zero whose data-confidence column says `..` is not a zero but a block the LA never
+    supplied (Isles of Scilly's child protection figures for 2011-12): it becomes `..`, no data."""
     frame = read_csv(src, required=["geog_l", "geog_c", "geog_n", *year.columns])
     period = pd.Series(year.period, index=frame.index)
-    return _melt(frame, src, year.columns, period=period, geography=sfr_geography(frame, src), allowed=SFR_SYMBOLS)
+    out = _melt(frame, src, year.columns, period=period, geography=sfr_geography(frame, src), allowed=SFR_SYMBOLS)
+    header = list(frame.columns)
+    no_data = np.concatenate([
+        (frame[dci].astype(str).str.strip() == "..").to_numpy() if (dci := confidence_column(header, column))
+        else np.zeros(len(frame), bool) for column, _, _ in _columns(year.columns)])
+    unsupplied = no_data & (out["value"] == 0).to_numpy()
+    out.loc[unsupplied, "value"] = np.nan
+    out.loc[unsupplied, "status"] = ".."
+    return out
 
 
 def ees_rows(src: Source, spec: dict) -> pd.DataFrame:

@@ -1,0 +1,125 @@
+"""Each chapter's computation and the sentences it glues, one module per chapter, so every sentence can be tested
+for every area without a kernel. A section returns a `Section`: the frame behind its chart, its figures and its
+sentences; the notebook only calls, plots and says.
+
+Rules stated once here and used by every chapter:
+- `SMALL_NUMBER`: a count below it is too small to compare. A change from it, a share of it or a ranking within it
+  is not computed; the sentence says the figures are too small and no verdict is drawn.
+- A "most common" label is never a catch-all ("Other", "Not recorded") and never one of a tie.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+SMALL_NUMBER = 20
+CATCH_ALL = ("other", "not recorded", "missing", "refused or not obtained", "unknown", "not stated")
+
+
+@dataclass
+class Chart:
+    """What a chart says: the notebook draws it from `data` with these words."""
+    name: str
+    title: str
+    alt: str
+    source: str
+    ylabel: str
+    xlabel: str = ""
+
+
+@dataclass
+class Section:
+    sentences: dict[str, str] = field(default_factory=dict)   # glue name -> Markdown
+    data: pd.DataFrame | None = None                          # the frame behind the chart (its CSV)
+    chart: Chart | None = None
+    figures: dict[str, float] = field(default_factory=dict)   # headline numbers, for tests and the ledger
+    latest: str = ""                                          # the latest period the section shows
+
+    def texts(self) -> list[str]:
+        """Every sentence a reader sees, chart words included (for the every-area test)."""
+        out = list(self.sentences.values())
+        if self.chart is not None:
+            out += [self.chart.title, self.chart.alt]
+        return out
+
+
+def is_number(x) -> bool:
+    return x is not None and not (isinstance(x, float) and (math.isnan(x) or math.isinf(x)))
+
+
+def too_small(*counts) -> bool:
+    """True when any count is missing or below SMALL_NUMBER."""
+    return any(not is_number(c) or c < SMALL_NUMBER for c in counts)
+
+
+def change(new, old) -> float | None:
+    """Percentage change, or None when either count is missing or too small to compare."""
+    if too_small(new, old):
+        return None
+    return (new / old - 1) * 100
+
+
+def count(x) -> str:
+    return f"{x:,.0f}" if is_number(x) else "not published"
+
+
+def listing(items: list[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def years(labels) -> str:
+    """'2021', '2021 and 2022', '2014 to 2016' for a run of consecutive years."""
+    ys = sorted({int(str(y)[:4]) for y in labels})
+    if not ys:
+        return ""
+    if len(ys) > 2 and ys[-1] - ys[0] == len(ys) - 1:
+        return f"{ys[0]} to {ys[-1]}"
+    return listing([str(y) for y in ys])
+
+
+def movement(pct: float | None, steady: float = 10) -> str:
+    """Words for a change, so a title states what the numbers show and nothing else."""
+    if pct is None:
+        return "cannot be compared (too few, suppressed or not published)"
+    if abs(pct) < steady:
+        return f"changed little ({pct:+.0f}%)"
+    if pct > 100:
+        return f"more than doubled ({pct:+.0f}%)"
+    return f"rose {pct:.0f}%" if pct > 0 else f"fell {abs(pct):.0f}%"
+
+
+def two_movements(first: str, pct1: float | None, second: str, pct2: float | None) -> str:
+    """'referrals rose 12% and children in need fell 3%', or 'both changed little (+3% and +5%)'."""
+    if pct1 is not None and pct2 is not None and abs(pct1) < 10 and abs(pct2) < 10:
+        return f"{first} and {second} both changed little ({pct1:+.0f}% and {pct2:+.0f}%)"
+    return f"{first} {movement(pct1)} and {second} {movement(pct2)}"
+
+
+def leaders(values: pd.Series, n: int = 2) -> tuple[list[str], str]:
+    """The n largest labelled values, skipping catch-all labels; and a problem ('tie', 'small') if there is one.
+
+    A tie at the top, or a total below SMALL_NUMBER, means no label may be called "most common".
+    """
+    values = values.dropna()
+    values = values[[not str(k).strip().casefold().startswith(CATCH_ALL) for k in values.index]]
+    values = values.sort_values(ascending=False, kind="stable")
+    if len(values) < 2 or too_small(values.sum(), values.iloc[0]):
+        return [], "small"
+    if values.iloc[0] == values.iloc[1]:
+        return [], "tie"
+    return list(values.index[:n]), ""
+
+
+def ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def first_lower(text: str) -> str:
+    """Lower-case the first letter of a label used mid-sentence, leaving acronyms (ICPC) alone."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
