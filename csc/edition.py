@@ -49,12 +49,12 @@ def chapter_parameters(spec: dict, edition: dict) -> dict:
     return {**spec["parameters"], **{k: v for k, v in edition.items() if k in spec["parameters"]}}
 
 
-def slug(ctx: Context, registry: dict[str, dict], edition: dict) -> str:
-    """The folder name: the GSS code of the area reported, then any parameter that differs from the book's
+def slug(registry: dict[str, dict], edition: dict) -> str:
+    """The folder name: the area's GSS code, then any parameter that differs from the book's
     (e.g. E06000053, E09000012__vintage-first)."""
     book = defaults(registry)
     extra = [f"{k}-{v}" for k, v in sorted(edition.items()) if k != "area" and v != book[k]]
-    return "__".join(re.sub(r"[^A-Za-z0-9_]+", "-", part).strip("-") for part in [ctx.area, *extra])
+    return "__".join(re.sub(r"[^A-Za-z0-9_]+", "-", str(part)).strip("-") for part in [edition["area"], *extra])
 
 
 def describe(ctx: Context, edition: dict) -> str:
@@ -133,8 +133,13 @@ def run_chapters(registry: dict[str, dict], edition: dict, folder: Path, force: 
             log(f"chapter {name}: up to date (skipped)")
             continue
         staged = work / f"{name}.files"
-        seconds = build.execute(name, spec, params, src / "chapters" / f"{name}.ipynb", staged, work=work)
         published = src / "_build" / "downloads" / "chart-data" / name
+        if not force and params == spec["parameters"] and not build.why_stale(name, parts):
+            _copy_from_book(name, staged, src / "chapters" / f"{name}.ipynb", work)
+            how = "copied from the main book, built from the same inputs"
+        else:
+            seconds = build.execute(name, spec, params, src / "chapters" / f"{name}.ipynb", staged, work=work)
+            how = f"executed in {seconds:.1f} s"
         shutil.rmtree(published, ignore_errors=True)
         published.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, published)
@@ -142,8 +147,21 @@ def run_chapters(registry: dict[str, dict], edition: dict, folder: Path, force: 
         (stamps / f"{name}.json.tmp").write_text(json.dumps(parts, indent=1))
         os.replace(stamps / f"{name}.json.tmp", stamps / f"{name}.json")
         executed.append(name)
-        log(f"chapter {name}: executed in {seconds:.1f} s ({reason})")
+        log(f"chapter {name}: {how} ({reason})")
     return executed
+
+
+def _copy_from_book(name: str, files_dir: Path, notebook: Path, work: Path) -> None:
+    """A chapter the edition runs exactly as the (current) main book does, e.g. the data appendix: no need to run it
+    again. Copied through work so the edition's notebook is replaced in one step."""
+    shutil.rmtree(files_dir, ignore_errors=True)
+    charts = build.DOWNLOADS / "chart-data" / name
+    if charts.is_dir():
+        shutil.copytree(charts, files_dir)
+    else:
+        files_dir.mkdir(parents=True)
+    shutil.copy2(paths.CHAPTERS / f"{name}.ipynb", work / f"{name}.ipynb")
+    os.replace(work / f"{name}.ipynb", notebook)
 
 
 def main(area: str, vintage: str | None = None, params: dict[str, str] | None = None, pdf: bool = True,
@@ -154,11 +172,12 @@ def main(area: str, vintage: str | None = None, params: dict[str, str] | None = 
     given = {"area": area, **({"vintage": vintage} if vintage else {}), **(params or {})}
     edition = parameters(registry, given)
     tidy.build(sorted({t for s in registry.values() for t in s["inputs"] if t in tidy.TABLES}), log=lambda *_: None)
+    edition["area"] = query.areas().resolve(edition["area"])  # however it was spelled, one edition per area
     for spec in registry.values():
         if spec["parameters"]:
             validate(**chapter_parameters(spec, edition))
     ctx = validate(area=edition["area"], vintage=edition.get("vintage", defaults(registry)["vintage"]))
-    name = slug(ctx, registry, edition)
+    name = slug(registry, edition)
     folder = Path(out) if out else EDITIONS / name
     shown = folder.relative_to(paths.ROOT) if folder.resolve().is_relative_to(paths.ROOT) else folder
     log(f"edition {name}: {ctx.area_name} -> {shown}/")
