@@ -178,8 +178,8 @@ def main(area: str, vintage: str | None = None, params: dict[str, str] | None = 
             validate(**chapter_parameters(spec, edition))
     ctx = validate(area=edition["area"], vintage=edition.get("vintage", defaults(registry)["vintage"]))
     name = slug(registry, edition)
-    folder = Path(out) if out else EDITIONS / name
-    shown = folder.relative_to(paths.ROOT) if folder.resolve().is_relative_to(paths.ROOT) else folder
+    folder = Path(out).resolve() if out else EDITIONS / name
+    shown = folder.relative_to(paths.ROOT) if folder.is_relative_to(paths.ROOT) else folder
     log(f"edition {name}: {ctx.area_name} -> {shown}/")
     src = folder / "src"
     stage_sources(src, ctx, edition)
