@@ -10,7 +10,7 @@ CSC_DATA_MIRROR ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,)
 export CSC_DATA_MIRROR
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup apt venv vendor data tidy book html pdf chapter test test-fast bench lint clean distclean
+.PHONY: setup apt venv vendor data tidy book html pdf chapter edition test test-fast bench lint clean distclean
 
 setup: apt venv vendor   ## system packages, .venv from requirements.txt, vendored MathJax
 
@@ -42,6 +42,10 @@ html: data vendor
 # Re-run one chapter for another area, e.g. make chapter CHAPTER=family_help AREA="Leeds" VINTAGE=first
 chapter: tidy
 	$(PY) -m csc chapter $(CHAPTER) $(if $(AREA),--area "$(AREA)") $(if $(VINTAGE),--vintage $(VINTAGE))
+
+# The whole book run for one area, HTML and PDF, e.g. make edition AREA="Leeds" (VINTAGE=first; NO_PDF=1 for HTML only)
+edition: tidy vendor
+	$(PY) -m csc edition $(if $(AREA),--area "$(AREA)") $(if $(VINTAGE),--vintage $(VINTAGE)) $(if $(NO_PDF),--no-pdf)
 
 test: book   ## unit tests, data tests, chapter runs, and the built book (HTML, PDF, browser)
 	$(PY) -m pytest -q -ra tests

@@ -25,7 +25,7 @@ WORK = paths.BUILD / "work"
 DOWNLOADS = paths.BUILD / "downloads"   # copied into the HTML root (html_extra_path): chart-data/<chapter>/
 AREAS = paths.BUILD / "areas"
 # Package code a chapter's results can depend on (tidy code reaches chapters through the tidy tables' hashes).
-CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "fetch.py", "manifest.py", "__main__.py")
+CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "edition.py", "fetch.py", "manifest.py", "__main__.py")
 
 
 def chapters() -> dict[str, dict]:
@@ -65,16 +65,17 @@ def signature(name: str, spec: dict, params: dict) -> dict[str, str]:
     return parts
 
 
-def _stamp(name: str) -> dict:
+def _stamp(name: str, stamps: Path | None = None) -> dict:
     try:
-        return json.loads((STAMPS / f"{name}.json").read_text())
+        return json.loads(((stamps or STAMPS) / f"{name}.json").read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         return {}
 
 
-def why_stale(name: str, parts: dict[str, str]) -> str:
-    old = _stamp(name)
-    if not old or not (paths.CHAPTERS / f"{name}.ipynb").is_file():
+def why_stale(name: str, parts: dict[str, str], stamps: Path | None = None, notebooks: Path | None = None) -> str:
+    """Why a chapter must re-run ('' if not); stamps and notebooks default to the main book's (an edition has its own)."""
+    old = _stamp(name, stamps)
+    if not old or not ((notebooks or paths.CHAPTERS) / f"{name}.ipynb").is_file():
         return "never built"
     changed = [k for k in parts if old.get(k) != parts[k]]
     return (", ".join(changed) + " changed") if changed else ""
@@ -93,15 +94,17 @@ def _failure(notebook: Path) -> str:
     return "no error cell found (kernel died?)"
 
 
-def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path) -> float:
-    """jupytext -> papermill into a temporary notebook; returns seconds. Raises CscError naming the failing cell."""
+def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path, work: Path | None = None) -> float:
+    """jupytext -> papermill into a temporary notebook (in work, default _build/work); returns seconds.
+    Raises CscError naming the failing cell."""
     import jupytext
     import papermill
 
-    WORK.mkdir(parents=True, exist_ok=True)
-    source = WORK / f"{name}.src.ipynb"
+    work = work or WORK
+    work.mkdir(parents=True, exist_ok=True)
+    source = work / f"{name}.src.ipynb"
     jupytext.write(jupytext.read(paths.CHAPTERS / f"{name}.py"), source)
-    scratch = WORK / f"{name}.{os.getpid()}.ipynb"
+    scratch = work / f"{name}.{os.getpid()}.ipynb"
     shutil.rmtree(files_dir, ignore_errors=True)
     files_dir.mkdir(parents=True)
     env = {"CSC_DECLARED_INPUTS": ",".join(spec["inputs"]), "CSC_OUTPUT_DIR": str(files_dir),
@@ -114,7 +117,7 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path) 
                                    progress_bar=False, log_output=False, kernel_name="python3", language="python")
     except papermill.PapermillExecutionError:
         detail = _failure(scratch)
-        kept = WORK / f"{name}.failed.ipynb"
+        kept = work / f"{name}.failed.ipynb"
         os.replace(scratch, kept)
         shown = kept.relative_to(paths.ROOT) if kept.is_relative_to(paths.ROOT) else kept
         raise CscError(f"chapter {name} failed ({shown}): {detail}") from None
@@ -148,19 +151,21 @@ def run_chapters(force: bool = False, log=print) -> list[str]:
     return executed
 
 
-def book_sources() -> str:
-    """A hash of everything the HTML and PDF are made from, to skip Sphinx when nothing changed."""
-    files = [paths.ROOT / f for f in ("_config.yml", "_toc.yml")] + sorted((paths.ROOT / "assets").glob("*"))
-    files += sorted(paths.ROOT.glob("*.md"))
-    files += sorted(paths.CHAPTERS.glob("*.ipynb")) + sorted(paths.CHAPTERS.glob("*.md"))
-    files += sorted(DOWNLOADS.rglob("*.csv"))
+def book_sources(root: Path | None = None) -> str:
+    """A hash of everything the HTML and PDF are made from (the book at root, default the project), to skip Sphinx
+    when nothing changed."""
+    root = root or paths.ROOT
+    files = [root / f for f in ("_config.yml", "_toc.yml")] + sorted((root / "assets").glob("*"))
+    files += sorted(root.glob("*.md"))
+    files += sorted((root / "chapters").glob("*.ipynb")) + sorted((root / "chapters").glob("*.md"))
+    files += sorted((root / "_build" / "downloads").rglob("*.csv"))
     files = [f for f in files if f.is_file() and f.name != "README.md"]
     return _sha(b"".join(f.name.encode() + f.read_bytes() for f in files))
 
 
-def _jupyter_book(builder: str, out: Path) -> None:
+def _jupyter_book(builder: str, out: Path, source: Path | None = None) -> None:
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(paths.ROOT), "--builder", builder,
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source or paths.ROOT), "--builder", builder,
            "--path-output", str(out), "--warningiserror", "--keep-going", "--quiet"]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
@@ -180,24 +185,28 @@ def _swap(new: Path, published: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def build_html(log=print) -> float:
+def build_html(log=print, source: Path | None = None, into: Path | None = None) -> float:
+    """The book at source (default the project) to into/html (default _build/html), swapped in on success."""
     started = time.perf_counter()
-    staging = paths.BUILD / "staging-html"
-    _jupyter_book("html", staging)
-    _swap(staging / "_build" / "html", paths.BUILD / "html")
+    into = into or paths.BUILD
+    staging = into / "staging-html"
+    _jupyter_book("html", staging, source)
+    _swap(staging / "_build" / "html", into / "html")
     shutil.rmtree(staging, ignore_errors=True)
     return time.perf_counter() - started
 
 
-def build_pdf(log=print) -> float:
+def build_pdf(log=print, source: Path | None = None, into: Path | None = None) -> float:
+    """The book at source (default the project) to into/pdf/book.pdf (default _build/pdf), replaced on success."""
     started = time.perf_counter()
-    staging = paths.BUILD / "staging-pdf"
-    _jupyter_book("pdflatex", staging)
+    into = into or paths.BUILD
+    staging = into / "staging-pdf"
+    _jupyter_book("pdflatex", staging, source)
     pdf = staging / "_build" / "latex" / "book.pdf"
     if not pdf.is_file():
         raise CscError(f"{pdf}: LaTeX produced no PDF; see {staging / '_build' / 'latex' / 'book.log'}")
-    (paths.BUILD / "pdf").mkdir(parents=True, exist_ok=True)
-    os.replace(pdf, paths.BUILD / "pdf" / "book.pdf")
+    (into / "pdf").mkdir(parents=True, exist_ok=True)
+    os.replace(pdf, into / "pdf" / "book.pdf")
     shutil.rmtree(staging, ignore_errors=True)
     return time.perf_counter() - started
 

@@ -1,4 +1,4 @@
-"""`python -m csc COMMAND`: fetch, tidy, value, measures, build, chapter. Errors are one line on stderr."""
+"""`python -m csc COMMAND`: fetch, tidy, value, measures, build, chapter, edition. Errors are one line on stderr."""
 from __future__ import annotations
 
 import argparse
@@ -65,14 +65,26 @@ def cmd_build(args) -> int:
     return build.main(pdf=not args.no_pdf, force=args.force)
 
 
+def key_values(items: list[str] | None) -> dict[str, str]:
+    """-p KEY=VALUE options as a dict."""
+    return {key: value for key, _, value in (item.partition("=") for item in items or [])}
+
+
 def cmd_chapter(args) -> int:
     from . import build
 
-    params = {k: v for k, v in (("area", args.area), ("vintage", args.vintage)) if v}
-    for item in args.param or []:
-        key, _, value = item.partition("=")
-        params[key] = value
-    return build.run_for_area(args.name, params, out=args.out)
+    params = {k: v for k, v in (("area", args.area), ("vintage", args.vintage)) if v} | key_values(args.param)
+    code = build.run_for_area(args.name, params, out=args.out)
+    print(f"for a readable book (HTML and PDF) of every chapter run for this area: python -m csc edition "
+          f"--area \"{args.area or 'E92000001'}\"" + (f" --vintage {args.vintage}" if args.vintage else ""))
+    return code
+
+
+def cmd_edition(args) -> int:
+    from . import edition
+
+    return edition.main(args.area, vintage=args.vintage, params=key_values(args.param), pdf=not args.no_pdf,
+                        force=args.force, out=args.out)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -103,6 +115,14 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("-p", "--param", action="append", help="KEY=VALUE, any other chapter parameter")
     c.add_argument("--out", help="output folder (default _build/areas/)")
     c.set_defaults(func=cmd_chapter)
+    e = sub.add_parser("edition", help="the whole book (HTML and PDF) run for one area, in _build/editions/")
+    e.add_argument("--area", required=True, help="GSS code, DfE 3-digit code or exact name")
+    e.add_argument("--vintage", help="latest (default) or first")
+    e.add_argument("-p", "--param", action="append", help="KEY=VALUE, any other chapter parameter")
+    e.add_argument("--no-pdf", action="store_true")
+    e.add_argument("--force", action="store_true", help="re-execute every chapter")
+    e.add_argument("--out", help="output folder (default _build/editions/<GSS code>)")
+    e.set_defaults(func=cmd_edition)
     return p
 
 

@@ -2,7 +2,8 @@
 
 Runs in a throwaway copy of the project (sharing this .venv and data/raw), so your own build is untouched:
   cold build (tidy / chapters / HTML / PDF), no-change rebuild, rebuild after one tidy table changes,
-  whole tidy build from raw, and one `python -m csc value` call, each with peak memory.
+  whole tidy build from raw, one area edition (cold and warm), and one `python -m csc value` call, each with peak
+  memory.
 """
 from __future__ import annotations
 
@@ -86,6 +87,12 @@ def main() -> None:
             reran = re.findall(r"chapter (\w+): executed in [\d.]+ s \((.*)\)", out)
             print(f"{'after ' + table + ' changed:':<23}{seconds:6.1f} s, peak {peak:6.0f} MB  [re-ran: "
                   f"{', '.join(f'{n} ({why})' for n, why in reran)}]")
+        edition = [PY, "-m", "csc", "edition", "--area", "Isles of Scilly"]
+        for state in ("cold", "warm"):
+            seconds, peak, out = run(edition, project)
+            done = re.search(r"done in [\d.]+ s \[(.*)\]", out)
+            print(f"{'edition, ' + state + ':':<23}{seconds:6.1f} s, peak {peak:6.0f} MB  "
+                  f"[Isles of Scilly; {done.group(1) if done else '?'}]")
         seconds, peak, _ = run([PY, "-m", "csc", "tidy", "--force"], project)
         print(f"tidy from raw (all):   {seconds:6.1f} s, peak {peak:6.0f} MB  [target < 60 s, < 2048 MB]")
         seconds, peak, out = run([PY, "-m", "csc", "value", "cp.section47_enquiries", "--period", "2020"], project)
