@@ -41,7 +41,7 @@ def parameters(registry: dict[str, dict], given: dict[str, str]) -> dict:
     unknown = sorted(set(given) - set(book))
     if unknown:
         raise UsageError(f"no chapter has a parameter {unknown[0]!r}; parameters are {', '.join(book)}")
-    return {k: build._coerce(book[k], v) for k, v in given.items()}
+    return {k: build._coerce(k, book[k], v) for k, v in given.items()}
 
 
 def chapter_parameters(spec: dict, edition: dict) -> dict:
