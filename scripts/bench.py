@@ -2,7 +2,7 @@
 
 Runs in a throwaway copy of the project (sharing this .venv and data/raw), so your own build is untouched:
   cold build (tidy / chapters / HTML / PDF), no-change rebuild, rebuild after one tidy table changes,
-  whole tidy build from raw, one area edition (cold and warm), and one `python -m csc value` call, each with peak
+  whole tidy build from raw, one area edition (cold and warm), the every-area sentence test, and one `python -m csc value` call, each with peak
   memory.
 """
 from __future__ import annotations
@@ -93,6 +93,11 @@ def main() -> None:
             done = re.search(r"done in [\d.]+ s \[(.*)\]", out)
             print(f"{'edition, ' + state + ':':<23}{seconds:6.1f} s, peak {peak:6.0f} MB  "
                   f"[Isles of Scilly; {done.group(1) if done else '?'}]")
+        seconds, peak, out = run([PY, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                  "tests/test_every_area.py::test_every_sentence_reads_right_for_every_area_and_vintage"],
+                                 project)
+        print(f"every-area sentences:  {seconds:6.1f} s, peak {peak:6.0f} MB  [{out.strip().splitlines()[-1]}; "
+              f"every section and claim box, all areas x both vintages; target < 120 s]")
         seconds, peak, _ = run([PY, "-m", "csc", "tidy", "--force"], project)
         print(f"tidy from raw (all):   {seconds:6.1f} s, peak {peak:6.0f} MB  [target < 60 s, < 2048 MB]")
         seconds, peak, out = run([PY, "-m", "csc", "value", "cp.section47_enquiries", "--period", "2020"], project)
