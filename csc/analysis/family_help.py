@@ -102,7 +102,7 @@ def front_door(ctx: Context, baseline_year: int = 2010) -> Section:
                      + ((" (DfE's published rates" + (f"; its files for {last} no longer carry them)."
                                                          if int(rates["period"].iloc[-1]) < last else ").")) if rates.attrs["published"] else
                         " (computed from the ONS child population, held from mid-2012, so rates start in 2013).")
-                     + (" England's rate was "
+                     + (f" England's rate in {rates['period'].iloc[-1]} was "
                         f"{referral_rates_england(ctx.vintage, rates['period'].iloc[-1]):.0f}." if not ctx.is_england
                         and referral_rates_england(ctx.vintage, rates['period'].iloc[-1]) else ""))
     shown = front.dropna(subset=["value"])

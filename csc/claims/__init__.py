@@ -58,6 +58,10 @@ class Data:
             return int(p[:4]) + ("-" in p)
         return sorted((p for p in periods if self.end is None or year(p) <= self.end), key=year)
 
+    def period(self, measure: str, area: str, review_period: str = "2020") -> str | None:
+        """The year a judgement reads: the review's own year with its data, else the latest year published."""
+        return review_period if self.key == "review" else self.last(measure, area)
+
     def last(self, measure: str, area: str, breakdown: str = "") -> str | None:
         """The latest period with a published number for the area, within this view."""
         _, rows = query.series_records(measure, area=area, vintage=self.vintage, breakdown=breakdown)

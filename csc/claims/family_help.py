@@ -27,14 +27,30 @@ def growth(measure: str, area: str, new: str | None, base: str, vintage: str, la
     a, b = figure(measure, area, new, vintage), figure(measure, area, base, vintage)
     if a is None or b is None or b == 0:
         return Figure(label, None, "not published")
+    if area != ENGLAND and too_small(a, b):
+        return Figure(label, None, f"too few to compare ({count(a)} in {new}, {count(b)} in {base})", "", (a, b))
     pct = (a / b - 1) * 100
     return Figure(label, pct, f"{pct:+.0f}%", f"{count(a)} in {new} / {count(b)} in {base} − 1", (a, b))
+
+
+def unavailable(data: Data, area: str, review: Figure, alternatives: list[Figure], end: str | None) -> Judgement:
+    """Why an area's figure could not be judged: regions before 2013 are not in the files held; LA figures are
+    suppressed, not returned or too small."""
+    if query.areas().level(area) == "regional" and not review.counts:
+        return Judgement(data, review, alternatives, "not checked with the data held",
+                         "regional figures before 2013 are published in DfE's statistical first release tables, but "
+                         "the underlying-data files this book holds have only England and local authorities", end or "")
+    if review.counts:
+        return too_few(data, f"the figures for this area are too small to compare ({SMALL})", review, alternatives,
+                       end or "")
+    return too_few(data, f"the {end or 'latest'} or 2009-10 figure is suppressed or not published for this area",
+                   review, alternatives, end or "")
 
 
 def growth_claim(claim, area: str, data: Data, measure: str, holds, size: str, *, claimed: float,
                  claimed_count: float | None = None, caveat: str = "", baseline_year: int = 2010) -> Judgement:
     """Claims of the form 'X grew by N% from 2009-10 to 2019-20', judged on one view of the data."""
-    end = data.last(measure, area)
+    end = data.period(measure, area)
     review = growth(measure, area, end, "2010", data.vintage, f"{end} on 2010 (the review's base year), "
                     + ("as first published" if data.vintage == "first" else "latest revisions"))
     alternatives = [growth(measure, area, end, "2011", data.vintage, "Base year 2010-11 instead of 2009-10")]
@@ -42,17 +58,8 @@ def growth_claim(claim, area: str, data: Data, measure: str, holds, size: str, *
         alternatives.append(growth(measure, area, end, "2010", "latest", "The same years, latest revisions"))
     elif baseline_year != 2010:
         alternatives.append(growth(measure, area, end, str(baseline_year), data.vintage, f"Base year {baseline_year}"))
-    if review.value is None and query.areas().level(area) == "regional":
-        return Judgement(data, review, alternatives, "not checked with the data held",
-                         "regional figures before 2013 are published in DfE's statistical first release tables, but "
-                         "the underlying-data files this book holds have only England and local authorities",
-                         end or "")
     if area != ENGLAND and review.value is None:
-        return too_few(data, f"the {end or 'latest'} or 2009-10 figure is suppressed or not published for this area",
-                       review, alternatives, end or "")
-    if area != ENGLAND and too_small(*review.counts):
-        return too_few(data, f"the figures for this area are too small to compare ({SMALL})", review, alternatives,
-                       end or "")
+        return unavailable(data, area, review, alternatives, end)
     national = area == ENGLAND and data.key == "review"
     if national and claimed_count is not None:
         now = figure(measure, area, end, data.vintage)
@@ -103,7 +110,7 @@ def without_plan(area: str, period: str | None, vintage: str, enquiries: str = "
 
 @check("FH-5")
 def enquiries_without_plan(claim, area, data, **_):
-    end = data.last("cp.section47_enquiries", area)
+    end = data.period("cp.section47_enquiries", area)
     value, sums, s47 = without_plan(area, end, data.vintage)
     review = Figure(f"Enquiries minus plans started, {end}", value,
                     count(value) if value is not None else "not published", sums)
@@ -135,7 +142,7 @@ def enquiries_without_plan(claim, area, data, **_):
 
 @check("FH-6")
 def threefold_without_plan(claim, area, data, baseline_year=2010, **_):
-    end = data.last("cp.section47_enquiries", area)
+    end = data.period("cp.section47_enquiries", area)
 
     def ratio(base: str, label: str, vintage: str = data.vintage) -> Figure:
         a, a_sums, _ = without_plan(area, end, vintage)
@@ -153,8 +160,8 @@ def threefold_without_plan(claim, area, data, baseline_year=2010, **_):
         threefold = lambda r: r >= 2.5  # noqa: E731 - "at least threefold" is what the claim says of later years
     base_value = without_plan(area, "2010", data.vintage)[0]
     if area != ENGLAND and (review.value is None or too_small(base_value)):
-        return too_few(data, f"the base-year difference for this area is not published or too small ({SMALL})",
-                       review, alternatives, end or "")
+        small = Figure(review.label, None, review.shown, "", (base_value,) if base_value is not None else ())
+        return unavailable(data, area, small, alternatives, end)
     verdict, why = verdict_by_conclusion(review, alternatives, threefold, size="about threefold")
     return Judgement(data, review, alternatives, verdict, why, end or "")
 
@@ -177,11 +184,8 @@ def icpc_surge(claim, area, data, **_):
         if icpc is not None and plans is not None:
             alternatives.append(Figure(f"Conferences minus plans started, {end}", icpc - plans, count(icpc - plans),
                                        f"{count(icpc)} − {count(plans)}"))
-    if review.value is None:
-        return Judgement(data, review, alternatives, "not checkable with public data",
-                         "conferences are not published for this area", end or "")
-    if area != ENGLAND and too_small(*review.counts):
-        return too_few(data, f"conferences in this area are too few ({SMALL})", review, alternatives, end or "")
+    if review.value is None and area != ENGLAND:
+        return unavailable(data, area, review, alternatives, end)
     since = alternatives[0].value
     if review.value < 10:
         verdict, why = "not supported", f"conferences changed by {review.shown} over the decade: no surge"
