@@ -216,7 +216,9 @@ from . import family_help  # noqa: E402,F401
 # --- presentation --------------------------------------------------------------------------------------------------
 
 def _judgement_lines(j: Judgement, national: bool, area_name: str) -> list[str]:
-    lines = [f"**{j.data.label}" + (f", to {j.period}" if j.period and j.data.key == "latest" else "") + ":**", ""]
+    figures = j.review is not None or j.alternatives
+    lines = ([f"**{j.data.label}" + (f", to {j.period}" if j.period and j.data.key == "latest" else "") + ":**", ""]
+             if figures else [])
     if j.review is not None:
         arithmetic = f" ({j.review.arithmetic})" if j.review.arithmetic else ""
         lines.append(f"- {j.review.label}: {j.review.shown}{arithmetic}")
@@ -242,7 +244,8 @@ def box(result: Result) -> str:
     lines += _judgement_lines(result.then, national, result.area_name)
     if result.now.verdict == result.then.verdict and result.now.why == result.then.why and not result.now.alternatives \
             and result.now.review is None:
-        lines.append("The latest data held do not change this.")
+        if result.then.review is not None or result.then.alternatives:
+            lines.append("The latest data held do not change this.")
     else:
         lines += _judgement_lines(result.now, national, result.area_name)
     if result.differs:
