@@ -25,6 +25,8 @@ def current_areas() -> list[str]:
     out = []
     for code, row in areas.by_code.items():
         level = row["geographic_level"]
+        if not code.startswith("E"):  # DfE's "outside England" pseudo-region is not an area of the book
+            continue
         if level in ("national", "regional", "consistent_boundary") or (level == "local_authority"
                                                                         and row["last_year"] >= 2025):
             out.append(code)

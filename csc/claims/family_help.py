@@ -50,7 +50,7 @@ def unavailable(data: Data, area: str, review: Figure, alternatives: list[Figure
 def growth_claim(claim, area: str, data: Data, measure: str, holds, size: str, *, claimed: float,
                  claimed_count: float | None = None, caveat: str = "", baseline_year: int = 2010) -> Judgement:
     """Claims of the form 'X grew by N% from 2009-10 to 2019-20', judged on one view of the data."""
-    end = data.period(measure, area)
+    end = data.period(measure, area) or data.period("cin.referrals", ENGLAND)
     review = growth(measure, area, end, "2010", data.vintage, f"{end} on 2010 (the review's base year), "
                     + ("as first published" if data.vintage == "first" else "latest revisions"))
     alternatives = [growth(measure, area, end, "2011", data.vintage, "Base year 2010-11 instead of 2009-10")]
@@ -110,7 +110,7 @@ def without_plan(area: str, period: str | None, vintage: str, enquiries: str = "
 
 @check("FH-5")
 def enquiries_without_plan(claim, area, data, **_):
-    end = data.period("cp.section47_enquiries", area)
+    end = data.period("cp.section47_enquiries", area) or data.period("cp.section47_enquiries", ENGLAND)
     value, sums, s47 = without_plan(area, end, data.vintage)
     review = Figure(f"Enquiries minus plans started, {end}", value,
                     count(value) if value is not None else "not published", sums)
@@ -142,7 +142,7 @@ def enquiries_without_plan(claim, area, data, **_):
 
 @check("FH-6")
 def threefold_without_plan(claim, area, data, baseline_year=2010, **_):
-    end = data.period("cp.section47_enquiries", area)
+    end = data.period("cp.section47_enquiries", area) or data.period("cp.section47_enquiries", ENGLAND)
 
     def ratio(base: str, label: str, vintage: str = data.vintage) -> Figure:
         a, a_sums, _ = without_plan(area, end, vintage)
@@ -171,7 +171,7 @@ def icpc_surge(claim, area, data, **_):
     """'A continual surge': conferences rose over the decade and were still rising (at their peak) at the end."""
     series = query.series("cp.icpcs", area=area, vintage=data.vintage).dropna(subset=["value"])
     series = series[series["period"].isin(data.upto(list(series["period"])))]
-    end = series["period"].iloc[-1] if len(series) else None
+    end = series["period"].iloc[-1] if len(series) else data.period("cp.icpcs", ENGLAND)
     review = growth("cp.icpcs", area, end, "2010", data.vintage, f"Conferences, {end} on 2009-10")
     alternatives = []
     if len(series):
