@@ -82,8 +82,7 @@ display(Markdown("\n".join(lines) or "No caveats recorded."))
 # ## Official files
 #
 # All files are used as published, under the Open Government Licence v3.0 (Crown copyright). The tables show the
-# first twelve characters of each file's SHA-256 hash; the full hashes are in `data/sources.yml` in the repository
-# and, in the web edition, in the CSV linked below.
+# first twelve characters of each file's SHA-256 hash.
 
 # %%
 csc.query._check_declared("manifest")
@@ -95,8 +94,9 @@ output_dir().mkdir(parents=True, exist_ok=True)
 files.to_csv(output_dir() / "official_files.csv", index=False)
 href = f"../chart-data/{os.environ['CSC_CHAPTER']}/official_files.csv" if "CSC_CHAPTER" in os.environ \
     else f"{output_dir()}/official_files.csv"
-display({"text/html": f'<p><a href="{href}" download>Download the list of files with full hashes (CSV)</a></p>',
-         "text/markdown": "The list of files with full hashes is `data/sources.yml` in the repository."}, raw=True)
+display({"text/html": f'<p>The full hashes are in <code>data/sources.yml</code> in the repository and in '
+                      f'<a href="{href}" download>the list of files (CSV)</a>.</p>',
+         "text/markdown": "The full hashes are in `data/sources.yml` in the repository."}, raw=True)
 for (publisher, publication), part in files.groupby(["publisher", "publication"], sort=True):
     shown = pd.DataFrame({"release": part["release"], "file": [f"`{f}`" for f in part["file"]],
                           "sha256 (first 12)": part["sha256"].str[:12]})
