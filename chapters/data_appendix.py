@@ -19,12 +19,15 @@
 # This appendix takes no parameters.
 
 # %%
+import os
+
 import pandas as pd
+from IPython.display import Markdown, display
 
 import csc
 from csc import catalogue as cat, manifest
 from csc.chapter import say
-from csc.charts import table
+from csc.charts import output_dir, table
 
 measures = cat.catalogue()
 held = {}
@@ -53,15 +56,16 @@ for table_name, frame in held.items():
         part = frame[frame["measure"] == m.name]
         periods = sorted(part["period"].unique())
         releases = sorted(part["release"].unique())
-        held = "; ".join([
+        coverage = "; ".join([
             f"{periods[0]} to {periods[-1]}" if periods else "none held",
             ", ".join(LEVEL_SHORT[lv] for lv in LEVEL_SHORT if lv in set(part["geographic_level"])),
             f"breakdowns: {breakdowns(part)}",
             f"{len(releases)} release{'s' if len(releases) != 1 else ''} ({releases[0]} to {releases[-1]})"
             if releases else "",
         ])
-        rows.append({"measure": f"`{m.name}`", "what it counts": m.definition, "unit": m.unit, "held": held})
-    table(pd.DataFrame(rows), f"Tidy table `{table_name}`")
+        rows.append({"measure": f"`{m.name}`", "what it counts": m.definition, "unit": m.unit, "held": coverage})
+    # Room for most measure names on one line; the rest break after a dot or an underscore.
+    table(pd.DataFrame(rows), f"Tidy table `{table_name}`", widths=[26, 35, 17, 22])
 
 # %% [markdown]
 # ## Caveats and breaks in series
@@ -72,18 +76,28 @@ for m in measures.values():
     notes = list(m.caveats) + [f"Break at {b['period']}: {b['note']}" for b in m.breaks]
     if notes:
         lines.append(f"- **`{m.name}`** — " + " ".join(notes))
-from IPython.display import Markdown, display
 display(Markdown("\n".join(lines) or "No caveats recorded."))
 
 # %% [markdown]
 # ## Official files
 #
-# All files are used as published, under the Open Government Licence v3.0 (Crown copyright). The first twelve
-# characters of each file's SHA-256 hash are shown; `data/sources.yml` in the repository holds the full hash.
+# All files are used as published, under the Open Government Licence v3.0 (Crown copyright). The tables show the
+# first twelve characters of each file's SHA-256 hash.
 
 # %%
 csc.query._check_declared("manifest")
 entries = manifest.load().values()
 files = pd.DataFrame([{"publisher": e.publisher, "publication": e.publication, "release": e.release,
-                       "file": f"`{e.file}`", "sha256": e.sha256[:12]} for e in entries])
-table(files.sort_values(["publisher", "publication", "release", "file"]), "Files in the manifest")
+                       "file": e.file, "sha256": e.sha256} for e in entries])
+files = files.sort_values(["publisher", "publication", "release", "file"])
+output_dir().mkdir(parents=True, exist_ok=True)
+files.to_csv(output_dir() / "official_files.csv", index=False)
+href = f"../chart-data/{os.environ['CSC_CHAPTER']}/official_files.csv" if "CSC_CHAPTER" in os.environ \
+    else f"{output_dir()}/official_files.csv"
+display({"text/html": f'<p>The full hashes are in <code>data/sources.yml</code> in the repository and in '
+                      f'<a href="{href}" download>the list of files (CSV)</a>.</p>',
+         "text/markdown": "The full hashes are in `data/sources.yml` in the repository."}, raw=True)
+for (publisher, publication), part in files.groupby(["publisher", "publication"], sort=True):
+    shown = pd.DataFrame({"release": part["release"], "file": [f"`{f}`" for f in part["file"]],
+                          "sha256 (first 12)": part["sha256"].str[:12]})
+    table(shown, f"{publication} ({publisher})")

@@ -9,12 +9,14 @@ import base64
 import html
 import io
 import os
+import re
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
@@ -102,24 +104,114 @@ def trend(section, x: str, y: str, hue: str, columns: int = 2, size=(8, 4.6), ma
     publish(fig, chart.name, alt=chart.alt, data=data, source=chart.source)
 
 
-def table(frame: pd.DataFrame, caption: str) -> None:
-    """A small table as a MyST list-table with column widths, so long text wraps in the PDF as well as the HTML."""
-    from IPython.display import Markdown, display
+# Table layout for the PDF: A4 text width and \small type (set for every table in _config.yml's preamble), in pt.
+LINE_WIDTH = 450.0
+CELL_PADDING = 13.0          # the two \tabcolsep of a column and a rule
+EM = 9.0
+CHAR_WIDTH = {"text": 0.5 * EM, "code": 0.6 * EM, "head": 0.62 * EM}   # FreeSerif, FreeMono, FreeSans bold
+WHOLE_WORD = 14              # words up to this length ("FH-14", "rate_per_10000") are kept whole
+LABEL_COLUMNS = re.compile(r"year|period|release", re.I)   # integer columns shown without thousands separators
+
+
+def _column_format(values: pd.Series, name: str, decimals):
+    """One format for every number in a column: integers with separators, others all at the same decimals."""
+    numbers = [v for v in values if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+               and not pd.isna(v)]
+    if isinstance(decimals, dict) and name in decimals:
+        places = decimals[name]
+    elif all(float(v).is_integer() for v in numbers):
+        places = 0
+    else:
+        places = decimals if isinstance(decimals, int) else 1
+    separator = "" if LABEL_COLUMNS.search(str(name)) else ","
 
     def cell(value) -> str:
-        if isinstance(value, float):
-            text = "–" if pd.isna(value) else f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
-        else:
-            text = str(value).replace("\n", " ").strip()
-        return text or "–"
+        if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+            return "–"
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+            return f"{value:{separator}.{places}f}"
+        return str(value).replace("\n", " ").strip() or "–"
+    return cell
 
-    cells = [[cell(v) for v in row] for row in frame.itertuples(index=False)]
-    lengths = [max([len(str(c))] + [len(r[i]) for r in cells]) for i, c in enumerate(frame.columns)]
-    widths = [max(6, round(min(n, 80) ** 0.75)) for n in lengths]
-    lines = [f"~~~{{list-table}} {caption}", ":header-rows: 1", f":widths: {' '.join(map(str, widths))}"]
+
+def _segments(text: str, kind: str) -> list[str]:
+    """The pieces of a cell to keep on one line: code breaks after . / _ (see the preamble); text at spaces, and
+    long words after _ and -, so short ids such as FH-1 and units such as rate_per_10000 stay whole."""
+    pieces = []
+    for word in text.split():
+        if kind == "code":
+            pieces += re.split(r"(?<=[./_])", word)
+        else:
+            pieces += [word] if len(word) <= WHOLE_WORD else re.split(r"(?<=[_-])", word)
+    return [p for p in pieces if p]
+
+
+def _widest(cell: str, kind: str = "text") -> float:
+    """Width in pt of the widest unbreakable piece of a Markdown cell (code spans in monospace)."""
+    widest = 0.0
+    for index, chunk in enumerate(re.split(r"`", cell)):
+        chunk_kind = "code" if index % 2 else kind
+        for piece in _segments(chunk.replace("*", ""), chunk_kind):
+            widest = max(widest, len(piece) * CHAR_WIDTH[chunk_kind])
+    return widest
+
+
+def column_widths(header: list[str], cells: list[list[str]]) -> list[float]:
+    """Column widths in pt that fill the line: each at least its widest unbreakable piece, the rest shared by
+    the length of the text (so wide prose columns get the room)."""
+    needs = [max([_widest(h, "head")] + [_widest(r[i]) for r in cells]) + CELL_PADDING for i, h in enumerate(header)]
+    lengths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
+    wants = [min(n, 80) ** 0.75 for n in lengths]
+    widths, free = [0.0] * len(header), set(range(len(header)))
+    if sum(needs) >= LINE_WIDTH:   # cannot fit: keep the proportions of the needs (the book test reports it)
+        return [LINE_WIDTH * n / sum(needs) for n in needs]
+    while free:
+        room = LINE_WIDTH - sum(widths[i] for i in range(len(header)) if i not in free)
+        share = {i: room * wants[i] / sum(wants[j] for j in free) for i in free}
+        short = [i for i in free if share[i] < needs[i]]
+        if not short:
+            for i in free:
+                widths[i] = share[i]
+            break
+        for i in short:
+            widths[i] = needs[i]
+            free.discard(i)
+    return widths
+
+
+def list_table(frame: pd.DataFrame, caption: str, decimals=None, widths=None) -> str:
+    """The MyST source of table(): a tabularcolumns line for LaTeX (ragged-right text, numbers to the right) and
+    a list-table with the same widths for HTML."""
+    formats = [_column_format(frame[c], c, decimals) for c in frame.columns]
+    cells = [[f(v) for f, v in zip(formats, row)] for row in frame.itertuples(index=False)]
+    header = [str(c) for c in frame.columns]
+    if widths is None:
+        widths = column_widths(header, cells)
+    elif len(widths) != len(header):
+        raise ValueError(f"table {caption!r}: {len(widths)} widths for {len(header)} columns")
+    units = [max(1, round(1000 * w / sum(widths))) for w in widths]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+               for c in frame.columns]
+    spec = "".join(rf">{{\{'raggedleft' if n else 'raggedright'}\arraybackslash}}\X{{{u}}}{{{sum(units)}}}"
+                   for n, u in zip(numeric, units))
+    lines = ["~~~{tabularcolumns} " + spec, "~~~", "",
+             f"~~~{{list-table}} {caption}", ":header-rows: 1", f":widths: {' '.join(map(str, units))}"]
     if len(cells) > 6:  # lets LaTeX break the table across pages
         lines.append(":class: longtable")
     lines.append("")
-    for row in [[str(c) for c in frame.columns]] + cells:
+    for row in [header] + cells:
         lines.append("* - " + "\n  - ".join(row))
-    display(Markdown("\n".join(lines + ["~~~"])))  # a tilde fence: its caption may hold `code`
+    return "\n".join(lines + ["~~~"])  # tilde fences: a caption may hold `code`
+
+
+def table(frame: pd.DataFrame, caption: str, decimals=None, widths=None) -> None:
+    """A small formatted table, so long text wraps and identifiers fit in the PDF as well as the HTML.
+
+    decimals: places for every column that holds a non-integer number (an int, default 1), or for named
+    columns ({column: places}); columns of whole numbers show as integers with thousands separators (without them
+    in year, period and release columns). widths: relative column widths,
+    by default computed so that each column holds its widest unbreakable piece (a measure name's segment, an id).
+    """
+    from IPython.display import Markdown, display
+
+    display(Markdown(list_table(frame, caption, decimals=decimals, widths=widths)))
