@@ -113,3 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     except CscError as exc:
         print(f"csc {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # permission denied, disk full...: what failed and where, in one line
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"csc {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
