@@ -1,7 +1,8 @@
 """The book build: tidy -> chapters (papermill, only those whose inputs changed) -> HTML -> PDF.
 
 Each step writes beside the published output and swaps in only on success, so a failing chapter or build never
-replaces a good book with a half-built one.
+replaces a good book with a half-built one. One build runs at a time (a second waits); what a killed one left behind
+is removed by the next, and stamps are written whole or not at all.
 """
 from __future__ import annotations
 
@@ -65,11 +66,37 @@ def signature(name: str, spec: dict, params: dict) -> dict[str, str]:
     return parts
 
 
-def _stamp(name: str) -> dict:
+def _read_json(path: Path) -> dict:
+    """A stamp; a missing, corrupt or foreign one reads as empty, so whatever it stood for is rebuilt."""
     try:
-        return json.loads((STAMPS / f"{name}.json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        data = json.loads(path.read_text())
+    except (FileNotFoundError, UnicodeDecodeError, json.JSONDecodeError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Written beside and renamed into place: a kill or a full disk leaves the old stamp or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, indent=1))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _stamp(name: str) -> dict:
+    return _read_json(STAMPS / f"{name}.json")
+
+
+def clean_leftovers() -> None:
+    """What a killed build left: staging folders, half-swapped HTML, scratch notebooks, stamp temporaries."""
+    for stale in [paths.BUILD / "staging-html", paths.BUILD / "staging-pdf", paths.BUILD / "html.old"]:
+        shutil.rmtree(stale, ignore_errors=True)
+    for pattern, folder in (("*.[0-9]*.ipynb", WORK), (".*.tmp", STAMPS), ("*.files", WORK)):
+        for stale in folder.glob(pattern) if folder.is_dir() else []:
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
 
 
 def why_stale(name: str, parts: dict[str, str]) -> str:
@@ -97,6 +124,7 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path) 
     """jupytext -> papermill into a temporary notebook; returns seconds. Raises CscError naming the failing cell."""
     import jupytext
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     WORK.mkdir(parents=True, exist_ok=True)
     source = WORK / f"{name}.src.ipynb"
@@ -118,6 +146,11 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path) 
         os.replace(scratch, kept)
         shown = kept.relative_to(paths.ROOT) if kept.is_relative_to(paths.ROOT) else kept
         raise CscError(f"chapter {name} failed ({shown}): {detail}") from None
+    except (DeadKernelError, CellTimeoutError) as exc:
+        Path(scratch).unlink(missing_ok=True)
+        what = "its kernel died" if isinstance(exc, DeadKernelError) else "a cell timed out"
+        raise CscError(f"chapter {name} failed: {what} ({' '.join(str(exc).split())[:200]}); "
+                       f"the published chapter is unchanged") from None
     finally:
         for k, v in saved.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
@@ -141,8 +174,7 @@ def run_chapters(force: bool = False, log=print) -> list[str]:
         shutil.rmtree(published, ignore_errors=True)
         published.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, published)
-        STAMPS.mkdir(parents=True, exist_ok=True)
-        (STAMPS / f"{name}.json").write_text(json.dumps(parts, indent=1))
+        _write_json(STAMPS / f"{name}.json", parts)
         executed.append(name)
         log(f"chapter {name}: executed in {seconds:.1f} s ({reason})")
     return executed
@@ -203,6 +235,12 @@ def build_pdf(log=print) -> float:
 
 
 def main(pdf: bool = True, force: bool = False, log=print) -> int:
+    with paths.lock(paths.BUILD / ".lock", "book build"):
+        clean_leftovers()
+        return _main(pdf, force, log)
+
+
+def _main(pdf: bool, force: bool, log) -> int:
     timings = {}
     started = time.perf_counter()
     result = tidy.build(log=log)
@@ -213,7 +251,7 @@ def main(pdf: bool = True, force: bool = False, log=print) -> int:
     timings["chapters"] = time.perf_counter() - started
     stamp = STAMPS / "book.json"
     sources = book_sources()
-    previous = json.loads(stamp.read_text()) if stamp.is_file() else {}
+    previous = _read_json(stamp)
     html_ok = (paths.BUILD / "html" / "index.html").is_file() and previous.get("html") == sources
     pdf_ok = (paths.BUILD / "pdf" / "book.pdf").is_file() and previous.get("pdf") == sources
     if html_ok and (pdf_ok or not pdf) and not executed:
@@ -226,8 +264,7 @@ def main(pdf: bool = True, force: bool = False, log=print) -> int:
             timings["pdf"] = build_pdf(log)
             previous["pdf"] = sources
             log(f"book: PDF built in {timings['pdf']:.1f} s -> _build/pdf/book.pdf")
-        STAMPS.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(json.dumps(previous, indent=1))
+        _write_json(stamp, previous)
     log("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return 0
 
@@ -260,6 +297,7 @@ def run_for_area(name: str, params: dict, out: str | None = None) -> int:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", "-".join(str(params[k]) for k in sorted(params))).strip("-") or "default"
     folder = Path(out) if out else AREAS / f"{name}__{slug}"
     folder.mkdir(parents=True, exist_ok=True)
-    seconds = execute(name, spec, merged, folder / f"{name}.ipynb", folder / "data")
+    with paths.lock(paths.BUILD / ".lock", "book build"):  # execute shares the work folder with the book build
+        seconds = execute(name, spec, merged, folder / f"{name}.ipynb", folder / "data")
     print(f"chapter {name} for {merged}: executed in {seconds:.1f} s -> {folder}/{name}.ipynb (CSVs in {folder}/data)")
     return 0

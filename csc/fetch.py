@@ -109,7 +109,7 @@ def _download(url: str, source: Source, target: Path) -> None:
                         urls={name: url}, retry_if_failed=RETRIES)
     progress = (source.bytes or 0) >= PROGRESS_BYTES
     try:
-        store.fetch(name, downloader=_downloader_class()(progressbar=progress, chunk_size=CHUNK, timeout=TIMEOUT))
+        store.fetch(name, downloader=_downloader_class()(progressbar=progress, chunk_size=1 << 16, timeout=TIMEOUT))
     except ValueError as exc:  # pooch's hash mismatch, after its retries
         got = re.search(r"but got ([0-9a-f]{64})", str(exc))
         raise Mismatch(f"sha256 mismatch: expected {source.sha256}, got {got.group(1) if got else '?'}") from None
