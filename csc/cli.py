@@ -1,4 +1,4 @@
-"""`python -m csc COMMAND`: fetch, tidy, value, measures, build, chapter. Errors are one line on stderr."""
+"""`python -m csc COMMAND`: fetch, tidy, value, measures, build, chapter, releases. Errors are one line on stderr."""
 from __future__ import annotations
 
 import argparse
@@ -75,6 +75,16 @@ def cmd_chapter(args) -> int:
     return build.run_for_area(args.name, params, out=args.out)
 
 
+def cmd_releases(args) -> int:
+    from . import manifest, releases
+
+    pubs, notes = releases.check(manifest.load())
+    for note in notes:
+        print(f"csc releases: note: {note}", file=sys.stderr)
+    print("\n".join(releases.report(pubs, notes)))
+    return 1 if any(p.new for p in pubs) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="csc", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -103,6 +113,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("-p", "--param", action="append", help="KEY=VALUE, any other chapter parameter")
     c.add_argument("--out", help="output folder (default _build/areas/)")
     c.set_defaults(func=cmd_chapter)
+    sub.add_parser("releases", help="ask the EES API for releases newer than the manifest's (exit 1: new ones, "
+                                    "0: none, 2: could not ask)").set_defaults(func=cmd_releases)
     return p
 
 
