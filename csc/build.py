@@ -26,7 +26,7 @@ WORK = paths.BUILD / "work"
 DOWNLOADS = paths.BUILD / "downloads"   # copied into the HTML root (html_extra_path): chart-data/<chapter>/
 AREAS = paths.BUILD / "areas"
 # Package code a chapter's results can depend on (tidy code reaches chapters through the tidy tables' hashes).
-CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "fetch.py", "manifest.py", "__main__.py")
+CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "fetch.py", "manifest.py", "releases.py", "__main__.py")
 
 
 def chapters() -> dict[str, dict]:

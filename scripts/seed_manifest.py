@@ -162,6 +162,13 @@ def file_url(origin: dict | None) -> str | None:
     return f"{RAW_GITHUB}/{origin['repo']}/{origin['commit']}/{quote(origin['path'])}"
 
 
+def download_url(rel: str, origin: dict | None) -> str | None:
+    """The pinned raw-file URL, or for a hand-collected file the copy the repository ships (relative to data/)."""
+    if file_url(origin) is None and (HAND_COLLECTED / rel).is_file():
+        return f"{HAND_COLLECTED.name}/{rel}"
+    return file_url(origin)
+
+
 def check_rows(rel: str, path: Path, encoding: str, origin: dict) -> int | None:
     """The row count the PROVENANCE recorded, after checking the mirror's copy has it (a copy cut short does not)."""
     if not origin.get("rows") or encoding == "binary":
@@ -223,18 +230,14 @@ def main(mirror: str) -> None:
             raise SystemExit(f"seed_manifest: {rel} has sha256 {sha} but its PROVENANCE records {origin['sha256']}")
         encoding = encoding_of(path)
         rows = check_rows(rel, path, encoding, origin)
-        url = file_url(origin)
-        if url is None and (HAND_COLLECTED / rel).is_file():
-            url = f"{HAND_COLLECTED.name}/{rel}"  # relative to the manifest: shipped with the book's source
-        entry = {
+        url = download_url(rel, origin)
+        entries.append({
             "id": entry_id(rel), "topic": rel.split("/")[0], "publisher": publisher, "publication": publication,
             "release": release, "periods": periods_of(rel), "page_url": page, "file_url": url,
-            "licence": "OGL-3.0", "sha256": sha,
-            "bytes": path.stat().st_size, "encoding": encoding, "file": rel, "mirror_path": rel,
-        }
-        if rows is not None:
-            entry["rows"] = rows
-        entries.append(entry)
+            "licence": "OGL-3.0", "sha256": sha, "bytes": path.stat().st_size,
+            **({"rows": rows} if rows is not None else {}),
+            "encoding": encoding, "file": rel, "mirror_path": rel,
+        })
         twin = next((e["id"] for e in entries[:-1] if e["sha256"] == sha), None)
         if twin:
             entries[-1]["note"] = f"byte-identical to {twin}; kept so that each topic names its own input"
@@ -253,8 +256,7 @@ def fill(manifest: Path, mirror: str) -> None:
         if not rel:
             continue
         origin = notes.get(rel.group(1).strip(), {})
-        url = file_url(origin) or (f"{HAND_COLLECTED.name}/{rel.group(1).strip()}"
-                                   if (HAND_COLLECTED / rel.group(1).strip()).is_file() else None)
+        url = download_url(rel.group(1).strip(), origin)
         if url:
             block = re.sub(r"(?m)^  file_url: null$", f"  file_url: {url}", block)
         if origin.get("rows") and "\n  rows: " not in block and "encoding: binary" not in block:

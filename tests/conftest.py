@@ -18,6 +18,8 @@ if not MIRROR.is_absolute():
 
 @pytest.fixture(scope="session")
 def mirror() -> Path:
+    if not MIRROR.is_dir() and os.environ.get("CSC_TESTS_WITHOUT_MIRROR"):
+        pytest.skip("no mirror of the official files here (GitHub Actions, which downloads them by URL instead)")
     assert MIRROR.is_dir(), f"the official-file mirror is missing at {MIRROR}; set CSC_DATA_MIRROR"
     return MIRROR
 

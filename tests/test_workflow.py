@@ -52,6 +52,8 @@ def test_the_build_needs_no_mirror_and_caches_raw_files_by_manifest_hash():
     caches = [s for s in build["steps"] if s.get("uses", "").startswith("actions/cache")]
     raw = next(s for s in caches if s["with"]["path"] == "data/raw")
     assert raw["with"]["key"] == "raw-${{ hashFiles('data/sources.yml') }}"
+    test = next(s for s in build["steps"] if s.get("run") == "make test")
+    assert test["env"] == {"CSC_TESTS_WITHOUT_MIRROR": "1"}
 
 
 def test_the_html_book_is_published_to_pages_from_the_default_branch_only():
