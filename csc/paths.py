@@ -23,10 +23,18 @@ def mirror() -> Path | None:
     return path if path.is_absolute() else (Path.cwd() / path).resolve()
 
 
+_HELD: set[str] = set()
+
+
 @contextmanager
 def lock(path: Path, what: str):
     """One fetch, tidy or build at a time per folder: a second one waits, and says so, instead of writing into the
-    first one's files. The lock is the kernel's (flock), so a killed holder releases it."""
+    first one's files. The lock is the kernel's (flock), so a killed holder releases it. Re-entrant within a process:
+    a step that already holds it (the book build running a chapter, say) goes straight on."""
+    key = str(Path(path).resolve())
+    if key in _HELD:
+        yield
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+") as fh:
         try:
@@ -40,9 +48,11 @@ def lock(path: Path, what: str):
         fh.truncate()
         fh.write(str(os.getpid()))
         fh.flush()
+        _HELD.add(key)
         try:
             yield
         finally:
+            _HELD.discard(key)
             fh.seek(0)
             fh.truncate()
             fh.flush()

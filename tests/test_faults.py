@@ -399,3 +399,19 @@ def test_leftovers_of_a_killed_fetch_are_cleaned(sources, project, capsys):
     assert run_cli(capsys, "fetch")[0] == 0
     assert sorted(p.name for p in folder.iterdir()) == [Path(entry.file).name]
     assert fetch.LEFTOVER.match("tmpx1y2z3w4") and not fetch.LEFTOVER.match("tmp_notes.csv")
+
+
+def test_the_lock_is_re_entrant_within_one_process(tmp_path):
+    def waited_for_itself(*_):
+        raise AssertionError("the inner lock waited for the outer one")
+
+    previous = signal.signal(signal.SIGALRM, waited_for_itself)
+    signal.alarm(10)
+    try:
+        with paths.lock(tmp_path / ".lock", "book build"):
+            with paths.lock(tmp_path / ".lock", "book build"):
+                (tmp_path / "inner").write_text("ran")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert (tmp_path / "inner").read_text() == "ran"
