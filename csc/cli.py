@@ -129,3 +129,6 @@ def main(argv: list[str] | None = None) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"csc {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # every step writes beside its output, so stopping loses nothing already done
+        print(f"csc {args.command}: interrupted; what was already in place is intact", file=sys.stderr)
+        return 130

@@ -415,3 +415,24 @@ def test_the_lock_is_re_entrant_within_one_process(tmp_path):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
     assert (tmp_path / "inner").read_text() == "ran"
+
+
+def test_an_interrupted_fetch_is_one_line_and_leaves_no_partial_file(sources, project, capsys, monkeypatch):
+    chosen = small(sources, 2)
+    write_manifest(paths.MANIFEST, chosen.values())
+    real_copy, calls = shutil.copyfileobj, []
+
+    def interrupted(src, dst, length=0):
+        calls.append(1)
+        if len(calls) == 2:
+            dst.write(src.read(100))
+            raise KeyboardInterrupt
+        return real_copy(src, dst, length)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(shutil, "copyfileobj", interrupted)
+        code, errors = run_cli(capsys, "fetch")
+    first = next(iter(chosen.values()))
+    assert code == 130 and errors == ["csc fetch: interrupted; what was already in place is intact"]
+    assert listing(paths.RAW) == {first.file: first.sha256}
+    assert not [p for p in paths.RAW.rglob("*.part")]
