@@ -1,7 +1,8 @@
 """The book build: tidy -> chapters (papermill, only those whose inputs changed) -> HTML -> PDF.
 
 Each step writes beside the published output and swaps in only on success, so a failing chapter or build never
-replaces a good book with a half-built one.
+replaces a good book with a half-built one. One build runs at a time (a second waits); what a killed one left behind
+is removed by the next, and stamps are written whole or not at all.
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ WORK = paths.BUILD / "work"
 DOWNLOADS = paths.BUILD / "downloads"   # copied into the HTML root (html_extra_path): chart-data/<chapter>/
 AREAS = paths.BUILD / "areas"
 # Package code a chapter's results can depend on (tidy code reaches chapters through the tidy tables' hashes).
-CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "edition.py", "fetch.py", "manifest.py", "__main__.py")
+CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "edition.py", "fetch.py", "manifest.py", "releases.py",
+                "__main__.py")
 
 
 def chapters() -> dict[str, dict]:
@@ -65,11 +67,37 @@ def signature(name: str, spec: dict, params: dict) -> dict[str, str]:
     return parts
 
 
-def _stamp(name: str, stamps: Path | None = None) -> dict:
+def _read_json(path: Path) -> dict:
+    """A stamp; a missing, corrupt or foreign one reads as empty, so whatever it stood for is rebuilt."""
     try:
-        return json.loads(((stamps or STAMPS) / f"{name}.json").read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        data = json.loads(path.read_text())
+    except (FileNotFoundError, UnicodeDecodeError, json.JSONDecodeError):
         return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    """Written beside and renamed into place: a kill or a full disk leaves the old stamp or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(data, indent=1))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _stamp(name: str, stamps: Path | None = None) -> dict:
+    return _read_json((stamps or STAMPS) / f"{name}.json")
+
+
+def clean_leftovers() -> None:
+    """What a killed build left: staging folders, half-swapped HTML, scratch notebooks, stamp temporaries."""
+    for stale in [paths.BUILD / "staging-html", paths.BUILD / "staging-pdf", paths.BUILD / "html.old"]:
+        shutil.rmtree(stale, ignore_errors=True)
+    for pattern, folder in (("*.[0-9]*.ipynb", WORK), (".*.tmp", STAMPS), ("*.files", WORK)):
+        for stale in folder.glob(pattern) if folder.is_dir() else []:
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
 
 
 def why_stale(name: str, parts: dict[str, str], stamps: Path | None = None, notebooks: Path | None = None) -> str:
@@ -99,6 +127,7 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path, 
     Raises CscError naming the failing cell."""
     import jupytext
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     work = work or WORK
     work.mkdir(parents=True, exist_ok=True)
@@ -121,6 +150,11 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path, 
         os.replace(scratch, kept)
         shown = kept.relative_to(paths.ROOT) if kept.is_relative_to(paths.ROOT) else kept
         raise CscError(f"chapter {name} failed ({shown}): {detail}") from None
+    except (DeadKernelError, CellTimeoutError) as exc:
+        Path(scratch).unlink(missing_ok=True)
+        what = "its kernel died" if isinstance(exc, DeadKernelError) else "a cell timed out"
+        raise CscError(f"chapter {name} failed: {what} ({' '.join(str(exc).split())[:200]}); "
+                       f"the published chapter is unchanged") from None
     finally:
         for k, v in saved.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
@@ -144,8 +178,7 @@ def run_chapters(force: bool = False, log=print) -> list[str]:
         shutil.rmtree(published, ignore_errors=True)
         published.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, published)
-        STAMPS.mkdir(parents=True, exist_ok=True)
-        (STAMPS / f"{name}.json").write_text(json.dumps(parts, indent=1))
+        _write_json(STAMPS / f"{name}.json", parts)
         executed.append(name)
         log(f"chapter {name}: executed in {seconds:.1f} s ({reason})")
     return executed
@@ -214,6 +247,12 @@ def build_pdf(log=print, source: Path | None = None, into: Path | None = None) -
 
 
 def main(pdf: bool = True, force: bool = False, log=print) -> int:
+    with paths.lock(paths.BUILD / ".lock", "book build"):
+        clean_leftovers()
+        return _main(pdf, force, log)
+
+
+def _main(pdf: bool, force: bool, log) -> int:
     timings = {}
     started = time.perf_counter()
     result = tidy.build(log=log)
@@ -224,7 +263,7 @@ def main(pdf: bool = True, force: bool = False, log=print) -> int:
     timings["chapters"] = time.perf_counter() - started
     stamp = STAMPS / "book.json"
     sources = book_sources()
-    previous = json.loads(stamp.read_text()) if stamp.is_file() else {}
+    previous = _read_json(stamp)
     html_ok = (paths.BUILD / "html" / "index.html").is_file() and previous.get("html") == sources
     pdf_ok = (paths.BUILD / "pdf" / "book.pdf").is_file() and previous.get("pdf") == sources
     if html_ok and (pdf_ok or not pdf) and not executed:
@@ -237,8 +276,7 @@ def main(pdf: bool = True, force: bool = False, log=print) -> int:
             timings["pdf"] = build_pdf(log)
             previous["pdf"] = sources
             log(f"book: PDF built in {timings['pdf']:.1f} s -> _build/pdf/book.pdf")
-        STAMPS.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(json.dumps(previous, indent=1))
+        _write_json(stamp, previous)
     log("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return 0
 
@@ -271,6 +309,7 @@ def run_for_area(name: str, params: dict, out: str | None = None) -> int:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", "-".join(str(params[k]) for k in sorted(params))).strip("-") or "default"
     folder = Path(out) if out else AREAS / f"{name}__{slug}"
     folder.mkdir(parents=True, exist_ok=True)
-    seconds = execute(name, spec, merged, folder / f"{name}.ipynb", folder / "data")
+    with paths.lock(paths.BUILD / ".lock", "book build"):  # execute shares the work folder with the book build
+        seconds = execute(name, spec, merged, folder / f"{name}.ipynb", folder / "data")
     print(f"chapter {name} for {merged}: executed in {seconds:.1f} s -> {folder}/{name}.ipynb (CSVs in {folder}/data)")
     return 0

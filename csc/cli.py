@@ -1,4 +1,5 @@
-"""`python -m csc COMMAND`: fetch, tidy, value, measures, build, chapter, edition. Errors are one line on stderr."""
+"""`python -m csc COMMAND`: fetch, tidy, value, measures, build, chapter, edition, releases. Errors are one line on
+stderr."""
 from __future__ import annotations
 
 import argparse
@@ -87,6 +88,16 @@ def cmd_edition(args) -> int:
                         force=args.force, out=args.out)
 
 
+def cmd_releases(args) -> int:
+    from . import manifest, releases
+
+    pubs, notes = releases.check(manifest.load())
+    for note in notes:
+        print(f"csc releases: note: {note}", file=sys.stderr)
+    print("\n".join(releases.report(pubs, notes)))
+    return 1 if any(p.new for p in pubs) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="csc", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -123,6 +134,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--force", action="store_true", help="re-execute every chapter")
     e.add_argument("--out", help="output folder (default _build/editions/<GSS code>)")
     e.set_defaults(func=cmd_edition)
+    sub.add_parser("releases", help="ask the EES API for releases newer than the manifest's (exit 1: new ones, "
+                                    "0: none, 2: could not ask)").set_defaults(func=cmd_releases)
     return p
 
 
@@ -133,3 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     except CscError as exc:
         print(f"csc {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # permission denied, disk full...: what failed and where, in one line
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"csc {args.command}: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # every step writes beside its output, so stopping loses nothing already done
+        print(f"csc {args.command}: interrupted; what was already in place is intact", file=sys.stderr)
+        return 130

@@ -143,9 +143,7 @@ def run_chapters(registry: dict[str, dict], edition: dict, folder: Path, force: 
         shutil.rmtree(published, ignore_errors=True)
         published.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staged, published)
-        stamps.mkdir(parents=True, exist_ok=True)
-        (stamps / f"{name}.json.tmp").write_text(json.dumps(parts, indent=1))
-        os.replace(stamps / f"{name}.json.tmp", stamps / f"{name}.json")
+        build._write_json(stamps / f"{name}.json", parts)
         executed.append(name)
         log(f"chapter {name}: {how} ({reason})")
     return executed
@@ -201,8 +199,7 @@ def main(area: str, vintage: str | None = None, params: dict[str, str] | None = 
             timings["pdf"] = build.build_pdf(log, source=src, into=folder)
             previous["pdf"] = sources
             log(f"edition: PDF built in {timings['pdf']:.1f} s -> {shown}/pdf/book.pdf")
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(json.dumps(previous, indent=1))
+        build._write_json(stamp, previous)
     log(f"edition {name}: done in {time.perf_counter() - started:.1f} s ["
         + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()) + "]")
     return 0

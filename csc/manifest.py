@@ -12,6 +12,7 @@ from .errors import CscError
 REQUIRED = ("id", "topic", "publisher", "publication", "release", "periods", "page_url", "licence",
             "sha256", "file", "mirror_path", "encoding")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+COUNTS = ("bytes", "rows")
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ class Source:
     mirror_path: str
     encoding: str
     file_url: str | None = None
+    dataset_id: str | None = None   # the publisher's own id for the data set (EES data catalogue), where known
     bytes: int | None = None
+    rows: int | None = None         # data rows after the header, as recorded when the file was copied
     note: str | None = None
 
     @property
@@ -37,20 +40,30 @@ class Source:
         return paths.RAW / self.file
 
 
+def _read(path: Path):
+    try:
+        return yamlfile.read(path)
+    except FileNotFoundError:
+        raise CscError(f"{path}: manifest not found") from None
+    except UnicodeDecodeError as exc:
+        raise CscError(f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})") from None
+    except yamlfile.YAMLError as exc:
+        where = f" at line {exc.problem_mark.line + 1}" if getattr(exc, "problem_mark", None) else ""
+        raise CscError(f"{path}: not valid YAML ({getattr(exc, 'problem', None) or exc}{where})") from None
+
+
 def load(path: Path | None = None) -> dict[str, Source]:
     """Read and check the manifest; a malformed entry is an error naming the entry and field."""
     path = Path(path or paths.MANIFEST)
-    try:
-        doc = yamlfile.read(path)
-    except FileNotFoundError:
-        raise CscError(f"{path}: manifest not found") from None
-    except yamlfile.YAMLError as exc:
-        raise CscError(f"{path}: not valid YAML ({exc.problem} at line {exc.problem_mark.line + 1})") from None
-    entries = (doc or {}).get("sources")
+    doc = _read(path)
+    if not isinstance(doc, dict):
+        raise CscError(f"{path}: not a mapping with a 'sources:' list (found {type(doc).__name__})")
+    entries = doc.get("sources")
     if not isinstance(entries, list) or not entries:
         raise CscError(f"{path}: no 'sources:' list")
     known = {f.name for f in fields(Source)}
     sources: dict[str, Source] = {}
+    owners: dict[str, str] = {}
     for i, entry in enumerate(entries):
         label = entry.get("id", f"entry #{i + 1}") if isinstance(entry, dict) else f"entry #{i + 1}"
         if not isinstance(entry, dict):
@@ -67,9 +80,16 @@ def load(path: Path | None = None) -> dict[str, Source]:
             rel = str(entry[key])
             if rel.startswith("/") or ".." in Path(rel).parts:
                 raise CscError(f"{path}: {label} {key} {rel!r} must be a relative path inside the data folder")
+        for key in COUNTS:
+            if entry.get(key) is not None and (not isinstance(entry[key], int) or entry[key] < 0):
+                raise CscError(f"{path}: {label} {key} must be a whole number, not {entry[key]!r}")
         if label in sources:
             raise CscError(f"{path}: id {label} appears twice")
-        entry = {k: (str(v) if k not in ("bytes",) and v is not None else v) for k, v in entry.items()}
+        local = Path(str(entry["file"])).as_posix()
+        if local in owners:
+            raise CscError(f"{path}: {owners[local]} and {label} both name the local file {local}")
+        owners[local] = label
+        entry = {k: (str(v) if k not in COUNTS and v is not None else v) for k, v in entry.items()}
         sources[label] = Source(**entry)
     return sources
 

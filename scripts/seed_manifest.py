@@ -3,14 +3,21 @@
     python scripts/seed_manifest.py ../shared/data/raw > data/sources.yml
 
 Publisher, publication, release and official page come from the folder rules below (checked against each folder's
-PROVENANCE.md); the hash, size and encoding are read off the files. The mirror's PROVENANCE files are notes, not data.
+PROVENANCE.md); the hash, size and encoding are read off the files. The download URL and the row count come from the
+PROVENANCE notes: each names the public repository, full commit and path a file was copied from byte for byte, so
+a URL pinned to that commit serves exactly these bytes, and the row count it records (taken when the file was copied)
+catches a copy that was cut short before it was hashed.
 """
+import csv
 import hashlib
 import re
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
+
+from csc.fetch import data_rows
 
 DFE, OFSTED, ONS, MHCLG = ("Department for Education", "Ofsted", "Office for National Statistics",
                            "Ministry of Housing, Communities and Local Government")
@@ -68,6 +75,111 @@ RULES = [
 ]
 
 
+RAW_GITHUB = "https://raw.githubusercontent.com"
+# Figures the project collected by hand from public web pages have no public file: the repository ships them.
+HAND_COLLECTED = Path(__file__).resolve().parent.parent / "data" / "hand_collected"
+
+
+def _notes_blocks(folder: Path):
+    """(file named, text about it) from a PROVENANCE.md: inventory table rows, '### file' and '- **`file`**' blocks."""
+    block_start = re.compile(r"^(?:#{2,4} `?([^`\s]+\.\w+)`?|- \*\*`([^`]+)`\*\*)")
+    name, lines = None, []
+    for line in (folder / "PROVENANCE.md").read_text(encoding="utf-8").splitlines():
+        row = re.match(r"^\| `([^`]+\.\w+)` \|", line)
+        start = block_start.match(line)
+        if row or start or line.startswith("#"):
+            if name:
+                yield name, "\n".join(lines)
+            name, lines = None, []
+        if row:
+            yield row.group(1), line
+        elif start:
+            name, lines = start.group(1) or start.group(2), [line]
+        elif name:
+            lines.append(line)
+    if name:
+        yield name, "\n".join(lines)
+
+
+def _first(patterns, text):
+    for pattern in patterns:
+        m = re.search(pattern, text)
+        if m:
+            return m.group(1)
+    return None
+
+
+def origins(root: Path) -> dict[str, dict]:
+    """{mirror path: {repo, commit, path, sha256, rows}} from every folder's PROVENANCE notes and CSVs."""
+    found: dict[str, dict] = {}
+    for folder in sorted(p for p in root.iterdir() if (p / "PROVENANCE.md").is_file()):
+        previous: dict = {}
+        for name, text in _notes_blocks(folder):
+            rel = name if name.startswith(folder.name + "/") else f"{folder.name}/{name}"
+            cells = [c.strip(" `") for c in text.split("|")] if text.startswith("|") else []
+            same = re.search(r"Same repo", text)
+            origin = {
+                "repo": _first([r"source: `([\w.-]+/[\w.-]+)`", r"github\.com/([\w.-]+/[\w.-]+)",
+                                r"\| ([\w.-]+/[\w.-]+)(?: @ `[0-9a-f]{40}`)? \|"], text)
+                        or (previous.get("repo") if same else None),
+                "commit": _first([r"taken from commit ([0-9a-f]{40})", r"@ `([0-9a-f]{40})`",
+                                  r"[Ss]napshot(?:/last change)?:? ([0-9a-f]{40})", r"\| `([0-9a-f]{40})` \|"], text)
+                          or (previous.get("commit") if same and "snapshot" in text else None),
+                "path": _first([r"[Pp]ath in repo: `([^`]+)`", r"path `([^`]+)`", r"^- \*\*`[^`]+`\*\*: (?:source path )?`([^`]+)`"],
+                               text),
+                "sha256": _first([r"sha256:? `([0-9a-f]{64})`", r"`([0-9a-f]{64})`"], text),
+                "rows": _first([r"([\d,]+) rows"], text),
+            }
+            if cells and not origin["path"]:  # inventory table: | file | repo | `commit` | `path` | bytes | sha | ...
+                commit_at = next((i for i, c in enumerate(cells) if re.fullmatch(r"[0-9a-f]{40}", c)), None)
+                if commit_at is not None and commit_at + 1 < len(cells):
+                    origin["path"] = cells[commit_at + 1]
+                elif origin["commit"]:  # | file | what | years | levels | repo @ `commit` | `path` | ...
+                    at = next(i for i, c in enumerate(cells) if origin["commit"] in c)
+                    origin["path"] = cells[at + 1]
+            if origin["repo"]:
+                previous = origin
+            if not found.get(rel, {}).get("repo"):  # a file's description row comes before its inventory row
+                found[rel] = origin
+        for table in sorted(folder.glob("PROVENANCE_*.csv")):
+            with open(table, encoding="utf-8", newline="") as fh:
+                for row in csv.DictReader(fh):
+                    rel = row.get("file") or row["mirror_path"]
+                    known = found.setdefault(rel, {})
+                    for key, columns in (("repo", ("source_repo", "repo")), ("commit", ("source_commit", "commit")),
+                                         ("path", ("source_path", "path")), ("sha256", ("sha256",)),
+                                         ("rows", ("rows",))):
+                        value = next((row[c] for c in columns if row.get(c)), None)
+                        if value:  # the machine-readable table wins over the prose
+                            known[key] = value
+    return found
+
+
+def file_url(origin: dict | None) -> str | None:
+    """The raw-file URL at the recorded commit: permanent, so the manifest hash keeps matching it."""
+    if not origin or not all(origin.get(k) for k in ("repo", "commit", "path")):
+        return None
+    return f"{RAW_GITHUB}/{origin['repo']}/{origin['commit']}/{quote(origin['path'])}"
+
+
+def download_url(rel: str, origin: dict | None) -> str | None:
+    """The pinned raw-file URL, or for a hand-collected file the copy the repository ships (relative to data/)."""
+    if file_url(origin) is None and (HAND_COLLECTED / rel).is_file():
+        return f"{HAND_COLLECTED.name}/{rel}"
+    return file_url(origin)
+
+
+def check_rows(rel: str, path: Path, encoding: str, origin: dict) -> int | None:
+    """The row count the PROVENANCE recorded, after checking the mirror's copy has it (a copy cut short does not)."""
+    if not origin.get("rows") or encoding == "binary":
+        return None
+    rows = int(origin["rows"].replace(",", ""))
+    found = data_rows(path, encoding)
+    if found != rows:
+        raise SystemExit(f"seed_manifest: {rel} has {found} rows but its PROVENANCE records {rows}: a truncated copy?")
+    return rows
+
+
 def rule_for(rel: str):
     for pattern, publisher, publication, release, page in RULES:
         m = re.search(pattern, rel)
@@ -102,6 +214,7 @@ def entry_id(rel: str) -> str:
 
 def main(mirror: str) -> None:
     root = Path(mirror)
+    notes = origins(root)
     entries = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
@@ -112,11 +225,18 @@ def main(mirror: str) -> None:
             year = int(release[2:])
             release = f"{year - 1}-{year % 100:02d}"
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        origin = notes.get(rel, {})
+        if origin.get("sha256") not in (None, sha):
+            raise SystemExit(f"seed_manifest: {rel} has sha256 {sha} but its PROVENANCE records {origin['sha256']}")
+        encoding = encoding_of(path)
+        rows = check_rows(rel, path, encoding, origin)
+        url = download_url(rel, origin)
         entries.append({
             "id": entry_id(rel), "topic": rel.split("/")[0], "publisher": publisher, "publication": publication,
-            "release": release, "periods": periods_of(rel), "page_url": page, "file_url": None,
-            "licence": "OGL-3.0", "sha256": sha,
-            "bytes": path.stat().st_size, "encoding": encoding_of(path), "file": rel, "mirror_path": rel,
+            "release": release, "periods": periods_of(rel), "page_url": page, "file_url": url,
+            "licence": "OGL-3.0", "sha256": sha, "bytes": path.stat().st_size,
+            **({"rows": rows} if rows is not None else {}),
+            "encoding": encoding, "file": rel, "mirror_path": rel,
         })
         twin = next((e["id"] for e in entries[:-1] if e["sha256"] == sha), None)
         if twin:
@@ -127,5 +247,26 @@ def main(mirror: str) -> None:
     sys.stdout.write(header + yaml.safe_dump({"sources": entries}, sort_keys=False, width=200, allow_unicode=True))
 
 
+def fill(manifest: Path, mirror: str) -> None:
+    """Give entries of an existing manifest without one a file_url and row count, leaving the rest of the text as is."""
+    notes = origins(Path(mirror))
+    blocks = re.split(r"(?m)^(?=- id: )", manifest.read_text(encoding="utf-8"))
+    for i, block in enumerate(blocks):
+        rel = re.search(r"(?m)^  mirror_path: (.+)$", block)
+        if not rel:
+            continue
+        origin = notes.get(rel.group(1).strip(), {})
+        url = download_url(rel.group(1).strip(), origin)
+        if url:
+            block = re.sub(r"(?m)^  file_url: null$", f"  file_url: {url}", block)
+        if origin.get("rows") and "\n  rows: " not in block and "encoding: binary" not in block:
+            block = re.sub(r"(?m)^(  bytes: \d+)$", rf"\1\n  rows: {int(origin['rows'].replace(',', ''))}", block)
+        blocks[i] = block
+    manifest.write_text("".join(blocks), encoding="utf-8")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/raw")
+    if sys.argv[1:2] == ["--fill"]:  # python scripts/seed_manifest.py --fill data/sources.yml ../shared/data/raw
+        fill(Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else "../shared/data/raw")
+    else:
+        main(sys.argv[1] if len(sys.argv) > 1 else "../shared/data/raw")

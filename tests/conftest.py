@@ -18,6 +18,8 @@ if not MIRROR.is_absolute():
 
 @pytest.fixture(scope="session")
 def mirror() -> Path:
+    if not MIRROR.is_dir() and os.environ.get("CSC_TESTS_WITHOUT_MIRROR"):
+        pytest.skip("no mirror of the official files here (GitHub Actions, which downloads them by URL instead)")
     assert MIRROR.is_dir(), f"the official-file mirror is missing at {MIRROR}; set CSC_DATA_MIRROR"
     return MIRROR
 
@@ -74,3 +76,59 @@ def fresh_table(tmp_path_factory):
         return built[name]
 
     return get
+
+
+class MirrorServer:
+    """The mirror served on 127.0.0.1 under the same URL paths as each entry's file_url, so that CSC_URL_BASE is the
+    only difference from the real downloads. Faults on demand: `fail` answers 503 that many times, `lie` serves other
+    bytes, `slow` pauses that many seconds between 64 KiB chunks, `stall` before the first byte."""
+
+    def __init__(self, mirror: Path, sources):
+        from urllib.parse import unquote, urlsplit
+
+        from csc.fetch import RAW_GITHUB
+
+        self.files = {unquote(urlsplit(s.file_url).path): mirror / s.mirror_path for s in sources.values()
+                      if (s.file_url or "").startswith(RAW_GITHUB + "/")}
+        self.requests: list[str] = []
+        self.fail = 0
+        self.lie = False
+        self.slow = 0.0
+        self.stall = 0.0
+        self.url = ""
+
+
+@pytest.fixture
+def mirror_server(mirror):
+    import time
+    from urllib.parse import unquote
+
+    from csc import manifest
+
+    state = MirrorServer(mirror, manifest.load(ROOT / "data" / "sources.yml"))
+
+    class Handler(_Quiet):
+        def do_GET(self):
+            path = unquote(self.path)
+            state.requests.append(path)
+            if path not in state.files:
+                self.send_error(404)
+                return
+            if state.fail > 0:
+                state.fail -= 1
+                self.send_error(503)
+                return
+            body = state.files[path].read_bytes()
+            if state.lie:
+                body = body.replace(b"1", b"7")
+            time.sleep(state.stall)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for start in range(0, len(body), 1 << 16):
+                self.wfile.write(body[start:start + (1 << 16)])
+                time.sleep(state.slow)
+
+    server, state.url = serve(mirror, Handler)
+    yield state
+    server.shutdown()

@@ -4,10 +4,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -15,6 +18,8 @@ from csc import fetch, manifest
 from csc.errors import CscError
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import seed_manifest  # noqa: E402
 
 
 def sha(path: Path) -> str:
@@ -120,7 +125,8 @@ def test_http_download_verifies_hash(http_server, tmp_path):
     assert (tmp_path / "raw" / "cin/f.csv").read_bytes() == b"a,b\n1,2\n"
 
 
-def test_http_bad_hash_keeps_the_good_copy(http_server, tmp_path):
+def test_http_bad_hash_keeps_the_good_copy(http_server, tmp_path, monkeypatch):
+    monkeypatch.setattr(fetch, "RETRIES", 0)
     www, url = http_server
     good = _http_entry(www, url, b"good\n")
     fetch.fetch_all({good.id: good}, None, tmp_path / "raw")
@@ -143,13 +149,14 @@ def test_http_missing_file_fails(http_server, tmp_path):
     assert not (tmp_path / "raw" / "cin/f.csv").exists()
 
 
-def test_http_interrupted_download_leaves_no_partial_file(http_server, tmp_path):
+def test_http_interrupted_download_leaves_no_partial_file(http_server, tmp_path, monkeypatch):
+    monkeypatch.setattr(fetch, "RETRIES", 0)
     www, url = http_server
     entry = _http_entry(www, url, b"0123456789" * 1000, path="truncated/f.csv")
     [outcome] = fetch.fetch_all({entry.id: entry}, None, tmp_path / "raw")
     assert outcome.action == "failed"
     assert not (tmp_path / "raw" / "cin/f.csv").exists()
-    assert not list((tmp_path / "raw" / "cin").glob(".*"))
+    assert not list((tmp_path / "raw" / "cin").iterdir())
 
 
 def test_cli_reports_a_hash_mismatch_in_one_line_and_exits_nonzero(tmp_path, mirror, sources):
@@ -175,3 +182,130 @@ def test_manifest_paths_must_stay_inside_the_data_folder(tmp_path, bad):
     (tmp_path / "sources.yml").write_text(text.replace(f"file: {entry.file}", f"file: {bad}", 1))
     with pytest.raises(CscError, match=rf"{entry.id} file '{bad}' must be a relative path inside the data folder"):
         manifest.load(tmp_path / "sources.yml")
+
+
+# --- Downloads by URL, from a server on 127.0.0.1 that serves the mirror under the real URLs' paths ---------------
+
+def test_every_entry_has_a_download_pinned_to_a_commit_or_shipped_with_the_book(sources):
+    pinned = re.compile(rf"^{re.escape(fetch.RAW_GITHUB)}/[\w.-]+/[\w.-]+/[0-9a-f]{{40}}/\S+$")
+    shipped = []
+    for entry in sources.values():
+        assert entry.file_url, f"{entry.id} has no file_url"
+        if not pinned.match(entry.file_url):
+            local = ROOT / "data" / entry.file_url
+            assert local.is_file() and sha(local) == entry.sha256, entry.id
+            shipped.append(entry.id)
+    assert len(shipped) == 4  # the hand-collected figures, which no publisher ships as a file
+
+
+def test_file_urls_are_the_ones_the_provenance_notes_name(sources, mirror):
+    origins = seed_manifest.origins(mirror)
+    for entry in sources.values():
+        origin = origins.get(entry.mirror_path, {})
+        if origin.get("repo"):
+            assert entry.file_url == seed_manifest.file_url(origin), entry.id
+            assert origin["sha256"] == entry.sha256, entry.id
+            if origin.get("rows") and entry.encoding != "binary":
+                assert entry.rows == int(origin["rows"].replace(",", "")), entry.id
+
+
+def test_files_not_yet_in_the_manifest_get_urls_from_their_provenance_too(mirror):
+    origins = seed_manifest.origins(mirror)
+    added = [row["mirror_path"] for table in mirror.glob("*/PROVENANCE_2026-12.csv")
+             for row in csv.DictReader(open(table, encoding="utf-8"))]
+    assert added
+    for rel in added:
+        url = seed_manifest.file_url(origins[rel])
+        assert url and url.startswith(fetch.RAW_GITHUB) and " " not in url, rel
+
+
+def test_seeding_refuses_a_mirror_copy_shorter_than_its_provenance_records(mirror, tmp_path):
+    entry = "cin/ees_2020/a6_cpp_initial_category_of_abuse_2013_to_2020.csv"
+    copy = tmp_path / "mirror"
+    (copy / "cin" / "ees_2020").mkdir(parents=True)
+    shutil.copy(mirror / "cin" / "PROVENANCE.md", copy / "cin")
+    lines = (mirror / entry).read_bytes().splitlines(keepends=True)
+    (copy / entry).write_bytes(b"".join(lines[:5]))
+    notes = seed_manifest.origins(copy)
+    notes[entry]["sha256"] = sha(copy / entry)  # as if the notes had been written from the short copy's hash
+    with pytest.raises(SystemExit, match=r"has 4 rows but its PROVENANCE records 8: a truncated copy"):
+        seed_manifest.check_rows(entry, copy / entry, "utf-8", notes[entry])
+
+
+def test_make_data_without_a_mirror_downloads_every_entry_and_verifies_it(mirror_server, sources, tmp_path):
+    raw = tmp_path / "raw"
+    env = {**os.environ, "CSC_DATA_MIRROR": "", "CSC_URL_BASE": mirror_server.url, "CSC_RAW_DIR": str(raw)}
+    done = subprocess.run([sys.executable, "-m", "csc", "fetch"], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert f"{len(sources)} files from official URLs: 4 copied, {len(sources) - 4} downloaded" in done.stdout
+    assert set(mirror_server.requests) == {unquote(urlsplit(e.file_url).path) for e in sources.values()
+                                           if e.file_url.startswith("https://")}
+    for entry in sources.values():
+        assert sha(raw / entry.file) == entry.sha256, entry.id
+    asked = len(mirror_server.requests)
+    again = subprocess.run([sys.executable, "-m", "csc", "fetch"], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert again.returncode == 0 and f"{len(sources)} present" in again.stdout
+    assert len(mirror_server.requests) == asked  # nothing downloaded twice
+
+
+def _one(sources, at_least=0):
+    entry = min((e for e in sources.values() if (e.bytes or 0) >= at_least and e.file_url.startswith("https://")),
+                key=lambda e: e.bytes)
+    return {entry.id: entry}
+
+
+def test_slow_server_download_succeeds_with_a_progress_bar(mirror_server, sources, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CSC_URL_BASE", mirror_server.url)
+    mirror_server.slow = 0.03
+    chosen = _one(sources, at_least=fetch.PROGRESS_BYTES)
+    [outcome] = fetch.fetch_all(chosen, None, tmp_path)
+    assert outcome.action == "downloaded", outcome.message
+    assert "100%" in capsys.readouterr().err
+    [entry] = chosen.values()
+    assert sha(tmp_path / entry.file) == entry.sha256
+
+
+def test_transient_failures_are_retried_a_bounded_number_of_times(mirror_server, sources, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSC_URL_BASE", mirror_server.url)
+    monkeypatch.setattr(fetch, "RETRIES", 1)
+    chosen = _one(sources)
+    mirror_server.fail = 1
+    [outcome] = fetch.fetch_all(chosen, None, tmp_path / "a")
+    assert outcome.action == "downloaded" and len(mirror_server.requests) == 2
+    mirror_server.requests.clear()
+    mirror_server.fail = 99
+    [outcome] = fetch.fetch_all(chosen, None, tmp_path / "b")
+    assert outcome.action == "failed" and "503" in outcome.message
+    assert len(mirror_server.requests) == 2  # one try and one retry, then it gives up
+    assert not [p for p in (tmp_path / "b").rglob("*") if p.is_file() and p.name != ".fetch.lock"]
+
+
+def test_lying_server_is_caught_by_the_hash_and_nothing_is_kept(mirror_server, sources, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSC_URL_BASE", mirror_server.url)
+    monkeypatch.setattr(fetch, "RETRIES", 1)
+    mirror_server.lie = True
+    [entry] = _one(sources).values()
+    [outcome] = fetch.fetch_all({entry.id: entry}, None, tmp_path)
+    assert outcome.action == "failed"
+    assert f"{entry.id} ({entry.file}): sha256 mismatch: expected {entry.sha256}, got " in outcome.message
+    assert len(mirror_server.requests) == 2
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and p.name != ".fetch.lock"]
+
+
+def test_stalled_server_times_out_in_one_line(mirror_server, sources, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSC_URL_BASE", mirror_server.url)
+    monkeypatch.setattr(fetch, "RETRIES", 0)
+    monkeypatch.setattr(fetch, "TIMEOUT", 0.3)
+    mirror_server.stall = 1.5
+    [entry] = _one(sources).values()
+    [outcome] = fetch.fetch_all({entry.id: entry}, None, tmp_path)
+    assert outcome.action == "failed" and "timed out" in outcome.message and "\n" not in outcome.message
+
+
+def test_unknown_url_is_not_retried(mirror_server, sources, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSC_URL_BASE", mirror_server.url)
+    [entry] = _one(sources).values()
+    moved = replace(entry, file_url=entry.file_url + ".gone")
+    [outcome] = fetch.fetch_all({moved.id: moved}, None, tmp_path)
+    assert outcome.action == "failed" and "HTTP 404" in outcome.message
+    assert len(mirror_server.requests) == 1

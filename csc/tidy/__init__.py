@@ -2,6 +2,8 @@
 
 A table is rebuilt only when its raw files (by manifest hash) or the code that parses them change; new tables are
 written beside the old, validated, and only then swapped in, all together, so a failure leaves the last good set.
+A table whose bytes no longer match the hash recorded when it was written (a corrupt or edited file) is rebuilt.
+One tidy step runs at a time per folder; what a killed one left (its staging folder) is removed by the next.
 """
 from __future__ import annotations
 
@@ -128,21 +130,47 @@ def input_key(table: str, manifest: dict[str, Source]) -> str:
 
 
 def verify_raw(tables: list[str], manifest: dict[str, Source]) -> None:
-    """Parse only files that are exactly the manifest's: a stale or edited raw file stops the tidy step."""
-    from ..fetch import sha256_of
+    """Parse only files that are exactly the manifest's: a stale, edited, linked or cut-short raw file stops the step."""
+    from ..fetch import Mismatch, check_content, sha256_of
 
     topics = {topic for t in tables for topic in TABLES[t]}
     for entry in manifest.values():
-        if entry.topic in topics and entry.raw_path.is_file() and sha256_of(entry.raw_path) != entry.sha256:
-            raise CscError(f"{entry.raw_path}: contents differ from the manifest's sha256 for {entry.id}; "
-                           f"run `make data` to restore the published file")
+        if entry.topic not in topics:
+            continue
+        if entry.raw_path.is_symlink():
+            raise CscError(f"{entry.raw_path}: a symbolic link, not the fetched file for {entry.id}; "
+                           f"run `make data` to put the verified file in its place")
+        if entry.raw_path.is_file():
+            if sha256_of(entry.raw_path) != entry.sha256:
+                raise CscError(f"{entry.raw_path}: contents differ from the manifest's sha256 for {entry.id}; "
+                               f"run `make data` to restore the published file")
+            try:
+                check_content(entry, entry.raw_path)
+            except Mismatch as exc:
+                raise CscError(f"{entry.raw_path} ({entry.id}): {exc}") from None
 
 
 def read_state(tidy_dir: Path) -> dict:
+    """What each table was built from and its hash; an unreadable record means every table is rebuilt."""
     try:
-        return json.loads((tidy_dir / STATE).read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        state = json.loads((tidy_dir / STATE).read_text())
+    except (FileNotFoundError, UnicodeDecodeError, json.JSONDecodeError):
         return {}
+    return state if isinstance(state, dict) and all(isinstance(v, dict) for v in state.values()) else {}
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def _clean_leftovers(tidy_dir: Path) -> None:
+    """Staging folders and state files a killed tidy step left (only called while holding the tidy lock)."""
+    for stale in tidy_dir.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    (tidy_dir / f".{STATE}.tmp").unlink(missing_ok=True)
 
 
 def _finish(frame: pd.DataFrame, table: str, lookup: pd.DataFrame) -> pd.DataFrame:
@@ -166,17 +194,27 @@ def build(tables: list[str] | None = None, force: bool = False, tidy_dir: Path |
     unknown = [t for t in wanted if t not in TABLES]
     if unknown:
         raise CscError(f"unknown tidy table {unknown[0]!r}; tables are {', '.join(TABLES)}")
+    tidy_dir.mkdir(parents=True, exist_ok=True)
+    with paths.lock(tidy_dir / ".lock", "tidy step"):
+        _clean_leftovers(tidy_dir)
+        return _build(wanted, force, tidy_dir, manifest, log)
+
+
+def _build(wanted: list[str], force: bool, tidy_dir: Path, manifest: dict[str, Source], log) -> dict[str, str]:
     state = read_state(tidy_dir)
     keys = {t: input_key(t, manifest) for t in wanted}
-    todo = [t for t in wanted if force or state.get(t, {}).get("key") != keys[t]
+    corrupt = [t for t in wanted if state.get(t, {}).get("key") == keys[t]
+               and _sha256(tidy_dir / f"{t}.parquet") not in (None, state[t].get("sha256"))]
+    for table in corrupt:
+        log(f"tidy {table}: {tidy_dir / f'{table}.parquet'} does not match the hash it was written with; rebuilding")
+    todo = [t for t in wanted if force or t in corrupt or state.get(t, {}).get("key") != keys[t]
             or not (tidy_dir / f"{t}.parquet").is_file()]
     result = {t: "up to date" for t in wanted if t not in todo}
     if not todo:
         return result
     verify_raw(todo, manifest)
     staging = tidy_dir / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    staging.mkdir()
     try:
         geography = importlib.import_module(".geography", __name__)
         lookup = geography.build(manifest)
@@ -188,8 +226,9 @@ def build(tables: list[str] | None = None, force: bool = False, tidy_dir: Path |
             out = staging / f"{table}.parquet"
             # Small row groups over rows sorted by measure: a query for one measure reads only its groups.
             frame.to_parquet(out, index=False, compression="zstd", row_group_size=20_000)
-            digest = hashlib.sha256(out.read_bytes()).hexdigest()
-            unchanged = state.get(table, {}).get("sha256") == digest and (tidy_dir / f"{table}.parquet").is_file()
+            digest = _sha256(out)
+            unchanged = (state.get(table, {}).get("sha256") == digest and table not in corrupt
+                         and (tidy_dir / f"{table}.parquet").is_file())
             result[table] = "unchanged" if unchanged else "built"
             new_state[table] = {"key": keys[table], "sha256": digest, "rows": len(frame),
                                 "sources": sorted(frame["source"].unique().tolist()) if "source" in frame else []}
