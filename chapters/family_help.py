@@ -123,6 +123,7 @@ factors = sections["factors at assessment"]
 if factors.chart:
     fig, ax = plt.subplots(figsize=(8, 5.2))
     sns.barplot(data=factors.data, y="factor", x="assessments", color=charts.PALETTE[0], ax=ax)
+    ax.xaxis.set_major_locator(plt.MaxNLocator(5))
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     charts.finish(fig, ax, title=factors.chart.title, ylabel="", xlabel=factors.chart.xlabel,
                   source=factors.chart.source)

@@ -136,8 +136,10 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path, 
     scratch = work / f"{name}.{os.getpid()}.ipynb"
     shutil.rmtree(files_dir, ignore_errors=True)
     files_dir.mkdir(parents=True)
+    # The kernel imports this checkout's csc, whatever checkout the venv's editable install points at.
     env = {"CSC_DECLARED_INPUTS": ",".join(spec["inputs"]), "CSC_OUTPUT_DIR": str(files_dir),
-           "CSC_CHAPTER": name}
+           "CSC_CHAPTER": name, "PYTHONPATH": os.pathsep.join(
+               p for p in (str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")) if p)}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     started = time.perf_counter()

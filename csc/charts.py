@@ -89,15 +89,21 @@ def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
 
 
 def trend(section, x: str, y: str, hue: str, columns: int = 2, size=(8, 4.6), marks=(), ylim_zero: bool = True) -> None:
-    """Draw, finish and publish a section's line chart from its frame and its words (csc.analysis.Chart)."""
+    """Draw, finish and publish a section's line chart from its frame and its words (csc.analysis.Chart).
+
+    Labelled periods ('2012-13') are placed in their own order, not in order of appearance, and rotated."""
     chart, data = section.chart, section.data
-    fig, ax = lines(data.dropna(subset=[y]), x, y, hue, columns=columns, size=size)
-    ticks = list(dict.fromkeys(data[x])) if data[x].dtype == object else None
+    shown = data.dropna(subset=[y])
+    labels = None
+    if not pd.api.types.is_numeric_dtype(shown[x]):
+        labels = sorted(shown[x].astype(str).unique())
+        shown = shown.assign(**{x: shown[x].astype(str).map({label: i for i, label in enumerate(labels)})})
+    fig, ax = lines(shown.sort_values(x), x, y, hue, columns=columns, size=size)
     for mark in marks:
-        ax.axvline(ticks.index(mark) if ticks else mark, color="#B1B4B6", linewidth=1, linestyle=":")
-    if ticks:
-        ax.tick_params(axis="x", rotation=45)
-        ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=columns, fontsize=9)
+        ax.axvline(labels.index(mark) if labels else mark, color="#B1B4B6", linewidth=1, linestyle=":")
+    if labels:
+        ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+        ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=columns, fontsize=9)
     if ylim_zero:
         ax.set_ylim(bottom=0)
     finish(fig, ax, title=chart.title, ylabel=chart.ylabel, xlabel=chart.xlabel, source=chart.source)
