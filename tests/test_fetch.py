@@ -318,3 +318,11 @@ def test_a_server_that_is_not_there_is_one_line(sources, tmp_path, monkeypatch):
     [outcome] = fetch.fetch_all({entry.id: entry}, None, tmp_path)
     assert outcome.action == "failed"
     assert outcome.message == f"{entry.id} ({entry.file}): cannot connect to 127.0.0.1:9, 1 attempt"
+
+
+def test_fill_gives_hand_added_entries_their_url_and_row_count(sources, mirror, tmp_path):
+    text = (ROOT / "data" / "sources.yml").read_text()
+    bare = re.sub(r"(?m)^  file_url: .*$", "  file_url: null", re.sub(r"(?m)^  rows: \d+\n", "", text))
+    (tmp_path / "sources.yml").write_text(bare)
+    seed_manifest.fill(tmp_path / "sources.yml", str(mirror))
+    assert (tmp_path / "sources.yml").read_text() == text
