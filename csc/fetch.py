@@ -103,21 +103,35 @@ def _copy(origin: Path, source: Source, target: Path, where: str) -> None:
 
 def _download(url: str, source: Source, target: Path) -> None:
     import pooch
+    import requests
 
     name = target.name
     store = pooch.Pooch(path=target.parent, base_url="", registry={name: f"sha256:{source.sha256}"},
                         urls={name: url}, retry_if_failed=RETRIES)
     progress = (source.bytes or 0) >= PROGRESS_BYTES
+    tries = f"{RETRIES + 1} attempt{'s' if RETRIES else ''}"
     try:
         store.fetch(name, downloader=_downloader_class()(progressbar=progress, chunk_size=1 << 16, timeout=TIMEOUT))
     except ValueError as exc:  # pooch's hash mismatch, after its retries
         got = re.search(r"but got ([0-9a-f]{64})", str(exc))
         raise Mismatch(f"sha256 mismatch: expected {source.sha256}, got {got.group(1) if got else '?'}") from None
+    except requests.Timeout:
+        raise TransferError(f"no data for {TIMEOUT} s from {url} (timed out), {tries}") from None
+    except requests.ConnectionError:
+        raise TransferError(f"cannot connect to {urlsplit(url).netloc}, {tries}") from None
+    except requests.HTTPError as exc:
+        raise TransferError(f"HTTP {exc.response.status_code} from {url}, {tries}") from None
+    except requests.RequestException as exc:  # a transfer broken off part-way, a garbled encoding
+        raise TransferError(f"transfer from {url} failed ({type(exc).__name__}), {tries}") from None
     try:
         check_content(source, target)
     except Mismatch:
         target.unlink()
         raise
+
+
+class TransferError(Exception):
+    """A download that failed for a reason of the network or the server, after pooch's retries."""
 
 
 @functools.cache
@@ -155,12 +169,7 @@ class _RetryNotes(logging.Filter):
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
-    text = str(exc) or type(exc).__name__
-    if "Read timed out" in text or "timed out" in text:
-        return f"no data for {TIMEOUT} s (timed out), {RETRIES + 1} attempts"
-    if "Max retries exceeded" in text or "Connection" in type(exc).__name__ or "onnection" in text:
-        return f"cannot connect ({type(exc).__name__}), {RETRIES + 1} attempts"
-    return " ".join(text.split())
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def fetch_one(source: Source, mirror: Path | None, raw_dir: Path) -> Outcome:

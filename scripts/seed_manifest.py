@@ -1,6 +1,7 @@
 """Seed data/sources.yml from a mirror of the official files (run once; afterwards people edit the manifest).
 
     python scripts/seed_manifest.py ../shared/data/raw > data/sources.yml
+    python scripts/seed_manifest.py --fill data/sources.yml ../shared/data/raw   # file_url, rows for new entries
 
 Publisher, publication, release and official page come from the folder rules below (checked against each folder's
 PROVENANCE.md); the hash, size and encoding are read off the files. The download URL and the row count come from the

@@ -316,3 +316,20 @@ def test_unknown_url_is_not_retried(mirror_server, sources, tmp_path, monkeypatc
     [outcome] = fetch.fetch_all({moved.id: moved}, None, tmp_path)
     assert outcome.action == "failed" and "HTTP 404" in outcome.message
     assert len(mirror_server.requests) == 1
+
+
+def test_a_server_that_is_not_there_is_one_line(sources, tmp_path, monkeypatch):
+    monkeypatch.setenv("CSC_URL_BASE", "http://127.0.0.1:9")  # the discard port: nothing listens
+    monkeypatch.setattr(fetch, "RETRIES", 0)
+    [entry] = _one(sources).values()
+    [outcome] = fetch.fetch_all({entry.id: entry}, None, tmp_path)
+    assert outcome.action == "failed"
+    assert outcome.message == f"{entry.id} ({entry.file}): cannot connect to 127.0.0.1:9, 1 attempt"
+
+
+def test_fill_gives_hand_added_entries_their_url_and_row_count(sources, mirror, tmp_path):
+    text = (ROOT / "data" / "sources.yml").read_text()
+    bare = re.sub(r"(?m)^  file_url: .*$", "  file_url: null", re.sub(r"(?m)^  rows: \d+\n", "", text))
+    (tmp_path / "sources.yml").write_text(bare)
+    seed_manifest.fill(tmp_path / "sources.yml", str(mirror))
+    assert (tmp_path / "sources.yml").read_text() == text
