@@ -100,4 +100,4 @@ display({"text/html": f'<p>The full hashes are in <code>data/sources.yml</code> 
 for (publisher, publication), part in files.groupby(["publisher", "publication"], sort=True):
     shown = pd.DataFrame({"release": part["release"], "file": [f"`{f}`" for f in part["file"]],
                           "sha256 (first 12)": part["sha256"].str[:12]})
-    table(shown, f"{publication} ({publisher})")
+    table(shown, f"{publication} ({publisher})", widths=[12, 63, 25])   # the same columns in every table

@@ -110,7 +110,7 @@ def trend(section, x: str, y: str, hue: str, columns: int = 2, size=(8, 4.6), ma
     publish(fig, chart.name, alt=chart.alt, data=data, source=chart.source)
 
 
-# Table layout for the PDF: A4 text width and \small type (set for every table in _config.yml's preamble), in pt.
+# Table layout for the PDF, in pt: the A4 text width and the cells' \small type.
 LINE_WIDTH = 450.0
 CELL_PADDING = 13.0          # the two \tabcolsep of a column and a rule
 EM = 9.0
@@ -152,21 +152,26 @@ def _segments(text: str, kind: str) -> list[str]:
     return [p for p in pieces if p]
 
 
-def _widest(cell: str, kind: str = "text") -> float:
-    """Width in pt of the widest unbreakable piece of a Markdown cell (code spans in monospace)."""
-    widest = 0.0
-    for index, chunk in enumerate(re.split(r"`", cell)):
-        chunk_kind = "code" if index % 2 else kind
-        for piece in _segments(chunk.replace("*", ""), chunk_kind):
-            widest = max(widest, len(piece) * CHAR_WIDTH[chunk_kind])
-    return widest
+def _widest(cell: str, kind: str = "text", whole: bool = False) -> float:
+    """Width in pt of the widest unbreakable piece of a Markdown cell (code spans in monospace), or of the whole
+    cell on one line."""
+    chunks = [("code" if index % 2 else kind, chunk.replace("*", "")) for index, chunk in enumerate(cell.split("`"))]
+    if whole:
+        return sum(len(chunk) * CHAR_WIDTH[chunk_kind] for chunk_kind, chunk in chunks)
+    return max([len(piece) * CHAR_WIDTH[chunk_kind] for chunk_kind, chunk in chunks
+                for piece in _segments(chunk, chunk_kind)], default=0.0)
 
 
 def column_widths(header: list[str], cells: list[list[str]]) -> list[float]:
-    """Column widths in pt that fill the line: each at least its widest unbreakable piece, the rest shared by
-    the length of the text (so wide prose columns get the room)."""
+    """Column widths in pt: a table whose cells all fit on one line is as wide as they are; a wider one fills the
+    line, each column at least its widest unbreakable piece, the rest shared by the length of the text (so wide
+    prose columns get the room)."""
     needs = [max([_widest(h, "head")] + [_widest(r[i]) for r in cells]) + CELL_PADDING for i, h in enumerate(header)]
     lengths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
+    natural = [max([_widest(h, "head", whole=True)] + [_widest(r[i], whole=True) for r in cells]) + CELL_PADDING
+               for i, h in enumerate(header)]
+    if sum(natural) <= LINE_WIDTH:
+        return natural
     wants = [min(n, 80) ** 0.75 for n in lengths]
     widths, free = [0.0] * len(header), set(range(len(header)))
     if sum(needs) >= LINE_WIDTH:   # cannot fit: keep the proportions of the needs (the book test reports it)
@@ -186,19 +191,21 @@ def column_widths(header: list[str], cells: list[list[str]]) -> list[float]:
 
 
 def list_table(frame: pd.DataFrame, caption: str, decimals=None, widths=None) -> str:
-    """The MyST source of table(): a tabularcolumns line for LaTeX (ragged-right text, numbers to the right) and
-    a list-table with the same widths for HTML."""
+    """The MyST source of table(): a tabularcolumns line for LaTeX (small type, text ragged right, numbers to the
+    right) and a list-table with the same widths for HTML."""
     formats = [_column_format(frame[c], c, decimals) for c in frame.columns]
     cells = [[f(v) for f, v in zip(formats, row)] for row in frame.itertuples(index=False)]
     header = [str(c) for c in frame.columns]
     if widths is None:
         widths = column_widths(header, cells)
-    elif len(widths) != len(header):
+    elif len(widths) == len(header):
+        widths = [LINE_WIDTH * w / sum(widths) for w in widths]
+    else:
         raise ValueError(f"table {caption!r}: {len(widths)} widths for {len(header)} columns")
-    units = [max(1, round(1000 * w / sum(widths))) for w in widths]
+    units = [max(1, round(1000 * w / LINE_WIDTH)) for w in widths]   # thousandths of the line
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in frame.columns]
-    spec = "".join(rf">{{\{'raggedleft' if n else 'raggedright'}\arraybackslash}}\X{{{u}}}{{{sum(units)}}}"
+    spec = "".join(rf">{{\small\{'raggedleft' if n else 'raggedright'}\arraybackslash}}\X{{{u}}}{{1000}}"
                    for n, u in zip(numeric, units))
     lines = ["~~~{tabularcolumns} " + spec, "~~~", "",
              f"~~~{{list-table}} {caption}", ":header-rows: 1", f":widths: {' '.join(map(str, units))}"]

@@ -173,3 +173,13 @@ def test_no_table_is_wider_than_its_columns():
     inside = [(pt, line) for pt, line in overfull
               if pt > OVERFULL_LIMIT_PT and any(a <= line <= b for a, b in tables)]
     assert inside == [], f"{len(inside)} table cells overflow (pt, book.tex line): {sorted(inside, reverse=True)[:5]}"
+
+
+def test_every_methods_section_a_caveat_points_to_is_in_the_book():
+    page = (HTML / "chapters" / "methods.html").read_text(encoding="utf-8")
+    headings = set(re.findall(r"<h2>(.*?)<a class=\"headerlink\"", page))
+    texts = [note for m in catalogue.catalogue().values()
+             for note in list(m.caveats) + [b["note"] for b in m.breaks] + [m.definition]]
+    pointed = {title for text in texts for title in re.findall(r"see '([^']+)' in the methods appendix", text)}
+    assert pointed, "no caveat points to the methods appendix"
+    assert pointed <= headings, f"caveats point to methods sections that do not exist: {sorted(pointed - headings)}"

@@ -66,13 +66,21 @@ def test_every_column_holds_its_widest_unbreakable_piece_and_the_table_fills_the
     assert widths[header.index("Why")] == max(widths)
 
 
+def test_a_table_of_short_cells_is_only_as_wide_as_they_are():
+    header, cells = ["Ethnic group", "Share (%)"], [["Mixed", "9.1"], ["White British", "64.6"]]
+    widths = charts.column_widths(header, cells)
+    assert sum(widths) < charts.LINE_WIDTH / 2
+    assert widths[0] >= len("White British") * charts.CHAR_WIDTH["text"] + charts.CELL_PADDING
+    assert widths[1] >= len("Share (%)") * charts.CHAR_WIDTH["head"] + charts.CELL_PADDING
+
+
 def test_the_latex_columns_match_the_html_widths():
     frame = pd.DataFrame({"Verdict": ["contested"] * 8, "Claims": [3] * 8})
     source = charts.list_table(frame, "Verdicts")
     spec = source.splitlines()[0]
     widths = source.split(":widths: ")[1].splitlines()[0].split()
-    assert spec == (r"~~~{tabularcolumns} >{\raggedright\arraybackslash}\X{%s}{1000}"
-                    r">{\raggedleft\arraybackslash}\X{%s}{1000}" % tuple(widths))
+    assert spec == (r"~~~{tabularcolumns} >{\small\raggedright\arraybackslash}\X{%s}{1000}"
+                    r">{\small\raggedleft\arraybackslash}\X{%s}{1000}" % tuple(widths))
     assert ":class: longtable" in source   # more than six rows may break across pages
 
 
