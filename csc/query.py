@@ -13,6 +13,7 @@ import difflib
 import os
 from functools import lru_cache
 
+import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -46,11 +47,18 @@ def _stamp(table: str) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
+def _unreadable(table: str, exc: Exception) -> CscError:
+    return CscError(f"{_path(table)}: tidy table cannot be read ({type(exc).__name__}); run `make tidy` to rebuild it")
+
+
 @lru_cache(maxsize=64)
 def _records(table: str, stamp: tuple[int, int], measure: str) -> tuple[dict, ...]:
     """One measure's rows as dicts (row groups of other measures are skipped by their statistics)."""
-    dataset = ds.dataset(_path(table), format="parquet")
-    return tuple(dataset.to_table(filter=ds.field("measure") == measure).to_pylist())
+    try:
+        dataset = ds.dataset(_path(table), format="parquet")
+        return tuple(dataset.to_table(filter=ds.field("measure") == measure).to_pylist())
+    except (pa.ArrowException, OSError) as exc:
+        raise _unreadable(table, exc) from None
 
 
 def _rows(measure: str) -> tuple[dict, ...]:
@@ -87,7 +95,10 @@ def table(name: str, measure: str | None = None):
 
 @lru_cache(maxsize=1)
 def _areas(stamp: tuple[int, int]) -> Areas:
-    return Areas(pq.read_table(_path("geography")).to_pylist())
+    try:
+        return Areas(pq.read_table(_path("geography")).to_pylist())
+    except (pa.ArrowException, OSError) as exc:
+        raise _unreadable("geography", exc) from None
 
 
 def areas() -> Areas:

@@ -157,3 +157,15 @@ def test_end_year_compares_financial_years_by_the_year_they_end():
     ctx = chapter.validate(end_year=2020)
     kept = ctx.upto(pd.DataFrame({"period": ["2019-20", "2020-21", "2020", "2021"]}))
     assert list(kept["period"]) == ["2019-20", "2020"]
+
+
+def test_a_corrupt_tidy_table_is_one_line_not_a_traceback(tmp_path):
+    import os
+    import shutil
+
+    shutil.copytree(paths.TIDY, tmp_path / "tidy")
+    (tmp_path / "tidy" / "cin.parquet").write_bytes((paths.TIDY / "cin.parquet").read_bytes()[:5000])
+    done = subprocess.run([sys.executable, "-m", "csc", "value", "cp.section47_enquiries", "--period", "2020"],
+                          capture_output=True, text=True, env={**os.environ, "CSC_TIDY_DIR": str(tmp_path / "tidy")})
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert "cin.parquet: tidy table cannot be read" in done.stderr and "make tidy" in done.stderr
