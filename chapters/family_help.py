@@ -60,7 +60,7 @@ def claim_boxes(*ids, **choices):
 
 # %%
 if sections["the front door"].chart:
-    charts.trend(sections["the front door"], "year", "value", "stage")
+    charts.trend(sections["the front door"], "year", "count", "stage")
 claim_boxes("FH-1", "FH-2")
 
 # %% [markdown]
@@ -72,7 +72,7 @@ claim_boxes("FH-1", "FH-2")
 
 # %%
 if sections["investigations"].chart:
-    charts.trend(sections["investigations"], "year", "value", "stage", columns=3, size=(8, 4.8))
+    charts.trend(sections["investigations"], "year", "count", "stage", columns=3, size=(8, 4.8))
 
 # %% [markdown]
 # ```{admonition} Breaks in these series
@@ -97,7 +97,8 @@ claim_boxes("FH-3", "FH-4")
 # %%
 gap = sections["without a plan"]
 if gap.chart:
-    charts.trend(gap, "year", "number", "basis", columns=1, marks=gap.figures["bases"])
+    charts.trend(gap, "year", "count", "basis", columns=1, marks=gap.figures["bases"],
+                 marks_label="Possible base years of the review's comparison")
 claim_boxes("FH-5", "FH-6", "FH-8", "FH-7")
 
 # %% [markdown]
@@ -133,7 +134,7 @@ if factors.chart:
 claim_boxes("FH-13")
 
 # %% [markdown]
-# ## How much do enquiry and plan rates differ between places, and with deprivation?
+# ## How much do enquiry rates differ between places, and with deprivation?
 #
 # {glue:md}`place_answer`
 
@@ -142,8 +143,11 @@ place = sections["place"]
 fig, (left, right) = plt.subplots(1, 2, figsize=(9.5, 5.2), gridspec_kw={"width_ratios": [1.1, 1]})
 funnel.draw(left, place.figures["limits"], xlabel=place.chart.xlabel, ylabel=place.chart.ylabel,
             highlight=place.figures["highlight"] if not ctx.is_england else (), highlight_label=ctx.area_name)
-right.scatter(place.data["idaci_2019_average_score"], place.data["enquiries_per_10000"], s=14,
+mine = place.data["area_code"].isin(place.figures["highlight"]) & (not ctx.is_england)
+right.scatter(place.data.loc[~mine, "idaci_2019_average_score"], place.data.loc[~mine, "enquiries_per_10000"], s=14,
               color=charts.PALETTE[0], alpha=0.8)
+right.scatter(place.data.loc[mine, "idaci_2019_average_score"], place.data.loc[mine, "enquiries_per_10000"], s=40,
+              color=charts.PALETTE[2], edgecolor="black", zorder=3)
 right.set_xlabel("IDACI 2019 average score (higher = more deprived)")
 right.set_ylabel(place.chart.ylabel)
 right.grid(axis="y", color="#D9D9D9", linewidth=0.8)
@@ -181,7 +185,8 @@ if ethnicity.data is not None:
 # %%
 money = sections["spending"]
 if money.chart:
-    charts.trend(money, "period", money.data.columns[3], "group", marks=money.figures["breaks"])
+    charts.trend(money, "period", money.data.columns[3], "group", marks=money.figures["breaks"],
+                 marks_label="Section 251 lines redefined (2011-12) and renumbered (2016-17)")
 claim_boxes("FH-10", spending_baseline=spending_baseline)
 
 # %% [markdown]

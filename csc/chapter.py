@@ -72,13 +72,21 @@ def validate(area: str = ENGLAND, vintage: str = "latest", baseline_year: int | 
     note = ""
     if len(members) > 1:  # a reorganised council: report its whole group on one boundary, in every year
         group = areas.group_of(code)
-        note = (f"{areas.name(code)} was created or changed in a reorganisation, so counts here add together "
-                f"{', '.join(areas.name(m) for m in members)} in every year: one series on one boundary.")
+        names = [areas.name(m) for m in members]
+        note = (f"{areas.name(code)} was formed in a local government reorganisation, so counts here add together "
+                f"{', '.join(names[:-1])} and {names[-1]} in every year: one series on one boundary.")
         code = group
-    return Context(area=code, area_name=areas.name(code), level=areas.level(code), region=region,
+    return Context(area=code, area_name=in_text(areas.name(code), areas.level(code)), level=areas.level(code),
+                   region=region,
                    vintage=vintage, end_year=None if end_year is None else int(end_year),
                    boundary="consistent" if len(members) > 1 else "as_published", boundary_note=note,
                    members=tuple(members))
+
+
+def in_text(name: str, level: str) -> str:
+    """A place as a sentence names it: 'the North West', but 'London' and 'Leeds'."""
+    compass = ("North ", "South ", "East ", "West ")
+    return f"the {name}" if level == "regional" and name.startswith(compass) else name
 
 
 def say(name: str, text: str) -> None:
@@ -146,6 +154,6 @@ def introduce(ctx: Context) -> None:
     say("area_name", ctx.area_name)
     say("vintage_phrase", "newest release of each year" if ctx.vintage == "latest"
         else "figures as first published (what the review saw in 2021)")
-    others = [areas.name(c) for c in ctx.comparators[1:]]
-    say("comparison_phrase", (f" Comparisons are with {' and '.join(others)}." if others else "")
+    others = [in_text(areas.name(c), areas.level(c)) for c in ctx.comparators[1:]]
+    say("comparison_phrase", (f" Its rates are set beside those of {' and '.join(others)}." if others else "")
         + (f" {ctx.boundary_note}" if ctx.boundary_note else ""))

@@ -41,9 +41,14 @@ def output_dir() -> Path:
 
 
 def lines(data: pd.DataFrame, x: str, y: str, hue: str, columns: int = 3, size=(8, 4.6)):
-    """A line chart from zero with thousands separators and the legend under the plot; returns (fig, ax)."""
+    """A line chart from zero with thousands separators and the legend under the plot; returns (fig, ax).
+
+    Each line is drawn over every x of the chart, so a suppressed or missing year is a gap, not a straight join."""
     fig, ax = plt.subplots(figsize=size)
-    sns.lineplot(data=data, x=x, y=y, hue=hue, marker="o", ax=ax)
+    xs = sorted(data[x].dropna().unique())
+    for colour, (label, rows) in zip(PALETTE * 3, data.groupby(hue, sort=False)):
+        line = rows.groupby(x)[y].sum(min_count=1).reindex(xs)
+        ax.plot(xs, line.to_numpy(dtype=float), marker="o", markersize=4, color=colour, label=label)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_ylim(bottom=0)
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=columns, fontsize=9)
@@ -67,6 +72,17 @@ def _render(fig, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def tidy_numbers(data: pd.DataFrame) -> pd.DataFrame:
+    """A chart's CSV as a reader wants it: whole numbers as integers, other numbers without float noise."""
+    out = data.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_float_dtype(values):
+            held = values.dropna()
+            out[column] = values.astype("Int64") if len(held) and (held == held.round()).all() else values.round(4)
+    return out
+
+
 def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
     """Display the chart with alt text and a link to the CSV behind it, and write that CSV."""
     from IPython.display import display
@@ -75,7 +91,7 @@ def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
         raise ValueError(f"chart {name!r} needs alt text")
     folder = output_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    data.to_csv(folder / f"{name}.csv", index=False)
+    tidy_numbers(data).to_csv(folder / f"{name}.csv", index=False)
     chapter = os.environ.get("CSC_CHAPTER", "")
     href = f"../chart-data/{chapter}/{name}.csv" if chapter else f"{folder}/{name}.csv"
     svg = base64.b64encode(_render(fig, "svg")).decode()
@@ -88,22 +104,25 @@ def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
     plt.close(fig)
 
 
-def trend(section, x: str, y: str, hue: str, columns: int = 2, size=(8, 4.6), marks=(), ylim_zero: bool = True) -> None:
+def trend(section, x: str, y: str, hue: str, columns: int = 2, size=(8, 4.6), marks=(), marks_label: str = "",
+          ylim_zero: bool = True) -> None:
     """Draw, finish and publish a section's line chart from its frame and its words (csc.analysis.Chart).
 
     Labelled periods ('2012-13') are placed in their own order, not in order of appearance, and rotated."""
     chart, data = section.chart, section.data
-    shown = data.dropna(subset=[y])
+    shown = data
     labels = None
     if not pd.api.types.is_numeric_dtype(shown[x]):
         labels = sorted(shown[x].astype(str).unique())
         shown = shown.assign(**{x: shown[x].astype(str).map({label: i for i, label in enumerate(labels)})})
     fig, ax = lines(shown.sort_values(x), x, y, hue, columns=columns, size=size)
-    for mark in marks:
-        ax.axvline(labels.index(mark) if labels else mark, color="#B1B4B6", linewidth=1, linestyle=":")
+    for i, mark in enumerate(marks):
+        ax.axvline(labels.index(mark) if labels else mark, color="#505A5F", linewidth=1, linestyle=":",
+                   label=marks_label if i == 0 else None)
     if labels:
         ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
-        ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=columns, fontsize=9)
+    ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.3 if labels else -0.12), ncol=columns,
+              fontsize=9)
     if ylim_zero:
         ax.set_ylim(bottom=0)
     finish(fig, ax, title=chart.title, ylabel=chart.ylabel, xlabel=chart.xlabel, source=chart.source)

@@ -163,8 +163,8 @@ def draw(ax, funnel: Funnel, xlabel: str, ylabel: str, target_label: str = "Engl
     ax.scatter(areas.loc[~mine, "population"], areas.loc[~mine, "rate"], s=14, color=PALETTE[0], alpha=0.8,
                label=points_label)
     if mine.any():
-        ax.scatter(areas.loc[mine, "population"], areas.loc[mine, "rate"], s=22, color=PALETTE[2],
-                   label=highlight_label, zorder=3)
+        ax.scatter(areas.loc[mine, "population"], areas.loc[mine, "rate"], s=40, color=PALETTE[2],
+                   edgecolor="black", label=highlight_label, zorder=3)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.xaxis.set_minor_formatter(lambda v, _: "")

@@ -47,6 +47,8 @@ def test_the_checks_catch_what_the_reviewers_saw():
             "For Isles of Scilly the difference was **0** in 2012",
             "since 2012, when there were 0 enquiries",
             "the factor recorded most often was **other** (20 assessments)",
-            "followed by ().", "Figures are for {glue:md}`area_name`"]
+            "followed by ().", "Figures are for {glue:md}`area_name`",
+            "non-statutory spending changed little (-10%)", "conferences rose +212%", "the the North West",
+            "the verdicts differ because holds under", "Domestic abuse: child is victim: 2,643"]
     assert all(problems(text, "seen") for text in seen)
     assert not problems("In the year to 31 March 2025, England recorded **230,590** section 47 enquiries.", "fine")

@@ -83,22 +83,35 @@ def years(labels) -> str:
     return listing([str(y) for y in ys])
 
 
-def movement(pct: float | None, steady: float = 10) -> str:
+STEADY = 10   # a change that rounds to less than this many per cent is "little"
+
+
+def direction(pct: float | None) -> str:
+    """'up', 'down' or 'steady' (on the rounded figure a reader sees), '' when it cannot be compared."""
+    if pct is None:
+        return ""
+    return "steady" if abs(round(pct)) < STEADY else "up" if pct > 0 else "down"
+
+
+def movement(pct: float | None, why_not: str = "cannot be compared (too few, suppressed or not published)") -> str:
     """Words for a change, so a title states what the numbers show and nothing else."""
     if pct is None:
-        return "cannot be compared (too few, suppressed or not published)"
-    if abs(pct) < steady:
+        return why_not
+    if direction(pct) == "steady":
         return f"changed little ({pct:+.0f}%)"
+    if pct >= 200:
+        return f"grew {1 + pct / 100:.1f}-fold ({pct:+.0f}%)"
     if pct > 100:
         return f"more than doubled ({pct:+.0f}%)"
     return f"rose {pct:.0f}%" if pct > 0 else f"fell {abs(pct):.0f}%"
 
 
-def two_movements(first: str, pct1: float | None, second: str, pct2: float | None) -> str:
+def two_movements(first: str, pct1: float | None, second: str, pct2: float | None, why_not: str = "") -> str:
     """'referrals rose 12% and children in need fell 3%', or 'both changed little (+3% and +5%)'."""
-    if pct1 is not None and pct2 is not None and abs(pct1) < 10 and abs(pct2) < 10:
+    if direction(pct1) == direction(pct2) == "steady":
         return f"{first} and {second} both changed little ({pct1:+.0f}% and {pct2:+.0f}%)"
-    return f"{first} {movement(pct1)} and {second} {movement(pct2)}"
+    words = {"why_not": why_not} if why_not else {}
+    return f"{first} {movement(pct1, **words)} and {second} {movement(pct2, **words)}"
 
 
 def leaders(values: pd.Series, n: int = 2) -> tuple[list[str], str]:

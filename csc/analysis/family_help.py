@@ -3,20 +3,24 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from .. import derived, funnel, query, sources
 from ..chapter import Context
 from ..geography import ENGLAND
-from . import (SMALL_NUMBER, Chart, Section, change, count, first_lower, is_number, leaders, listing, movement,
-               ordinal, too_small, two_movements, years)
+from . import (SMALL_NUMBER, Chart, Section, change, count, direction, first_lower, is_number, leaders, listing,
+               movement, ordinal, too_small, two_movements, years)
 
 FRONT_DOOR = {"cin.referrals": "Referrals", "cin.children_in_need": "Children in need at 31 March"}
 FUNNEL = {"cp.section47_enquiries": "Section 47 enquiries", "cp.icpcs": "Initial child protection conferences",
           "cp.cpp_starts": "Child protection plans started"}
 ETHNIC_GROUPS = ("White", "Mixed", "Asian or Asian British", "Black or Black British", "Other ethnic group",
                  "Any other ethnic group")
+
+
+def major_group(label: str) -> bool:
+    """A major ethnic group ('White', 'Asian or Asian British (including Chinese)'), not a subgroup ('White Irish')."""
+    return any(label == g or label.startswith(g + " (") for g in ETHNIC_GROUPS)
 SPENDING_BREAKS = ("2011-12", "2016-17")
 TOO_FEW = "too few to compare (fewer than {n} in a year)".format(n=SMALL_NUMBER)
 
@@ -46,21 +50,31 @@ def base_year(values: pd.Series, preferred: int) -> int | None:
 
 
 def gaps(frame: pd.DataFrame, ctx: Context) -> str:
-    """A sentence naming the years in the span shown that are not published for the area (suppressed or missing)."""
+    """Sentences naming, measure by measure, the years in the span shown that are not published for the area."""
     if ctx.is_england or frame.empty:
         return ""
-    held = frame.dropna(subset=["value"])
-    if held.empty:
-        return ""
-    span = frame[(frame["year"] >= held["year"].min()) & (frame["year"] <= held["year"].max())]
-    missing = sorted(set(span["year"]) - set(held["year"]))
-    after = sorted(set(frame["year"]) - set(span["year"]) - set(range(0, int(held["year"].min()))))
     parts = []
-    if missing:
-        parts.append(f"not published for {ctx.area_name} in {years(missing)}")
-    if after:
-        parts.append(f"not published after {int(held['year'].max())}")
-    return (" These figures are " + " and ".join(parts) + " (suppressed or not returned).") if parts else ""
+    for stage, rows in frame.groupby("stage", sort=False):
+        held = rows.dropna(subset=["value"])
+        if held.empty:
+            parts.append(f"{first_lower(stage)} are not published for {ctx.area_name} in any year held")
+            continue
+        inside = rows[(rows["year"] >= held["year"].min()) & (rows["year"] <= held["year"].max())]
+        missing = sorted(set(inside["year"]) - set(held["year"]))
+        if missing:
+            parts.append(f"{first_lower(stage)} are not published for {ctx.area_name} in {years(missing)} "
+                         "(suppressed or not returned)")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return " " + text[:1].upper() + text[1:] + "."
+
+
+def why_not(values: pd.Series, base: int | None, last: int) -> str:
+    """Why a change from `base` cannot be given: not published that year, or too small."""
+    if base is None or base not in values.index or last not in values.index:
+        return f"cannot be compared with {base} (not published for that year)" if base else "cannot be compared"
+    return f"cannot be compared (fewer than {SMALL_NUMBER})"
 
 
 # --- the front door ------------------------------------------------------------------------------------------------
@@ -78,16 +92,23 @@ def front_door(ctx: Context, baseline_year: int = 2010) -> Section:
     nfa = ctx.upto(derived.ratio("cin.referrals_nfa", "cin.referrals", ctx.area, ctx.vintage, boundary=ctx.boundary))
     rereferral = rereferral[rereferral["value_base"] >= SMALL_NUMBER]
     nfa = nfa[nfa["value_base"] >= SMALL_NUMBER]
-    since = (f" Since {base}, {two_movements('referrals', ref_change, 'children in need', cin_change)}."
-             if base is not None and base != last else "")
+    since = ""
+    if base is not None and base != last:
+        since = (f" Since {base}, " + (two_movements('referrals', ref_change, 'children in need', cin_change)
+                                      if cin_change is not None else
+                                      f"referrals {movement(ref_change)}; children in need "
+                                      f"{why_not(cin, base, last)}") + ".")
     extra = []
+    def share(frame: pd.DataFrame, what: str) -> str:
+        ratio = frame["ratio"].iloc[-1]
+        return (f"none of the {count(frame['value_base'].iloc[-1])} referrals were recorded as {what}" if ratio == 0
+                else f"{ratio:.1f}% of referrals were {what}")
     if len(rereferral):
-        extra.append(f"in {rereferral['period'].iloc[-1]}, {rereferral['ratio'].iloc[-1]:.1f}% of referrals were "
-                     f"re-referrals within twelve months")
+        extra.append(f"in {rereferral['period'].iloc[-1]}, {share(rereferral, 're-referrals within twelve months')}")
     if len(nfa):
         same_year = len(rereferral) and nfa["period"].iloc[-1] == rereferral["period"].iloc[-1]
-        extra.append(("" if same_year else f"in {nfa['period'].iloc[-1]}, ")
-                     + f"{nfa['ratio'].iloc[-1]:.1f}% {'of referrals ' if not same_year else ''}led to no further action")
+        nfa_text = share(nfa, "closed with no further action")
+        extra.append(nfa_text if not same_year else nfa_text.replace(" of referrals were", ""))
     in_need = (f", and **{count(cin[last])}** children were in need at 31 March" if last in cin.index
                else ", and the number of children in need at 31 March is not published")
     answer = (f"In the year to 31 March {last}, {ctx.area_name} received **{count(ref[last])}** referrals to "
@@ -97,14 +118,16 @@ def front_door(ctx: Context, baseline_year: int = 2010) -> Section:
     rates = referral_rates(ctx)
     rate_text = ""
     if len(rates) >= 2:
+        period = rates["period"].iloc[-1]
+        note = ((" (DfE's published rates" + (f"; its files for {last} no longer carry them)" if int(period) < last
+                                              else ")")) if rates.attrs["published"] else
+                " (computed from the ONS child population, held from mid-2012, so rates start in 2013)")
+        others = [(name, referral_rate(code, ctx.vintage, period)) for name, code in
+                  ((query.areas().name(ctx.region), ctx.region), ("England", ENGLAND)) if code and code != ctx.area]
+        others = [f"{rate:.0f} for {name}" for name, rate in others if rate is not None]
         rate_text = (f"Per 10,000 children aged under 18, referrals were {rates['rate'].iloc[0]:.0f} in "
-                     f"{rates['period'].iloc[0]} and {rates['rate'].iloc[-1]:.0f} in {rates['period'].iloc[-1]}"
-                     + ((" (DfE's published rates" + (f"; its files for {last} no longer carry them)."
-                                                         if int(rates["period"].iloc[-1]) < last else ").")) if rates.attrs["published"] else
-                        " (computed from the ONS child population, held from mid-2012, so rates start in 2013).")
-                     + (f" England's rate in {rates['period'].iloc[-1]} was "
-                        f"{referral_rates_england(ctx.vintage, rates['period'].iloc[-1]):.0f}." if not ctx.is_england
-                        and referral_rates_england(ctx.vintage, rates['period'].iloc[-1]) else ""))
+                     f"{rates['period'].iloc[0]} and {rates['rate'].iloc[-1]:.0f} in {period}{note}"
+                     + (f", against {listing(others)} in {period}." if others else "."))
     shown = front.dropna(subset=["value"])
     span = f"{base} and {last}" if base is not None else f"{int(shown['year'].min())} and {last}"
     source = cite(front)
@@ -117,7 +140,8 @@ def front_door(ctx: Context, baseline_year: int = 2010) -> Section:
                          f"{count(cin.iloc[-1])} in {int(cin.index[-1])}." if len(cin) else ".")),
                   source, "Number")
     return Section({"front_door_answer": answer, "front_door_rates": rate_text},
-                   front[["year", "stage", "value", "status", "release", "source"]], chart,
+                   front[["year", "stage", "value", "status", "release", "source"]].rename(columns={"value": "count"}),
+                   chart,
                    {"referrals": ref[last], "referrals_change": ref_change}, str(last))
 
 
@@ -133,9 +157,10 @@ def referral_rates(ctx: Context) -> pd.DataFrame:
     return rates.reset_index(drop=True)
 
 
-@lru_cache(maxsize=32)
-def referral_rates_england(vintage: str, period: str) -> float | None:
-    rates = query.series("cin.referrals_rate", area=ENGLAND, vintage=vintage).set_index("period")["value"]
+@lru_cache(maxsize=64)
+def referral_rate(area: str, vintage: str, period: str) -> float | None:
+    """A region's or England's published referral rate in one year (for comparison sentences)."""
+    rates = query.series("cin.referrals_rate", area=area, vintage=vintage).set_index("period")["value"]
     got = rates.get(period)
     return float(got) if is_number(got) else None
 
@@ -163,7 +188,7 @@ def investigations(ctx: Context, baseline_year: int = 2010) -> Section:
                    f"{two_movements('enquiries', growth, 'plans started', plan_growth)}{comparison}.")
     elif base is None or growth is None:
         answer += f" The numbers are {TOO_FEW}, so no change is computed."
-    answer += gaps(funnel_rows, ctx)
+    answer += doubtful_base(s47, plans, ctx) + gaps(funnel_rows, ctx)
 
     def ratio(top: str, bottom: str, per: float = 100) -> pd.DataFrame:
         r = ctx.upto(derived.ratio(top, bottom, ctx.area, ctx.vintage, per=per, boundary=ctx.boundary))
@@ -198,8 +223,23 @@ def investigations(ctx: Context, baseline_year: int = 2010) -> Section:
                          f"{count(plans.iloc[-1])} in {int(plans.index[-1])}." if len(plans) else ".")),
                   source, "Number in the year to 31 March")
     return Section({"funnel_answer": answer, "conversion_answer": conversion},
-                   funnel_rows[["year", "stage", "value", "status", "release", "source"]], chart,
+                   funnel_rows[["year", "stage", "value", "status", "release", "source"]].rename(
+                       columns={"value": "count"}), chart,
                    {"section47_enquiries": s47[last], "section47_growth": growth}, str(last))
+
+
+def doubtful_base(s47: pd.Series, plans: pd.Series, ctx: Context) -> str:
+    """The census's first year was incomplete in some authorities: say so where 2009-10 looks implausible."""
+    if 2010 not in s47.index or ctx.is_england:
+        return ""
+    low = 2011 in s47.index and s47[2010] < 0.5 * s47[2011]
+    more_plans = 2010 in plans.index and plans[2010] > s47[2010]
+    if not (low or more_plans):
+        return ""
+    reason = (f"fewer than half of 2010-11's {count(s47[2011])}" if low
+              else f"fewer than the {count(plans[2010])} plans started that year")
+    return (f" {ctx.area_name}'s 2009-10 figure ({count(s47[2010])} enquiries, {reason}) looks incomplete, as "
+            "returns often were in the census's first year; comparisons from 2010-11 are safer here.")
 
 
 def without_plan(ctx: Context, review_figures: dict[str, float]) -> Section:
@@ -239,6 +279,8 @@ def without_plan(ctx: Context, review_figures: dict[str, float]) -> Section:
     long["basis"] = long["basis"].map({"without_plan": "Enquiries minus plans started (the review's measure)",
                                        "children_without_plan": "Children subject to an enquiry minus plans started"})
     first = int(gap.index.min())
+    if len(gap) < 3:
+        return Section({"without_plan_method": method, "without_plan_answer": answer}, latest=str(last))
     chart = Chart("without_plan", f"Enquiries not matched by a new plan: {count(gap.loc[last, 'without_plan'])} in "
                   f"{last}; how fast they grew depends on the base year", (
                       f"Line chart of section 47 enquiries minus child protection plans started in {ctx.area_name}, "
@@ -246,7 +288,7 @@ def without_plan(ctx: Context, review_figures: dict[str, float]) -> Section:
                       f"{count(gap['without_plan'].iloc[0])} in {first} and {count(gap.loc[last, 'without_plan'])} "
                       f"in {last}."), cite(rows), "Number in the year to 31 March")
     section = Section({"without_plan_method": method, "without_plan_answer": answer},
-                      long.rename(columns={"value": "number"}), chart,
+                      long.rename(columns={"value": "count"}), chart,
                       {"without_plan": gap.loc[last, "without_plan"]}, str(last))
     section.figures["bases"] = bases
     return section
@@ -271,8 +313,8 @@ def categories(ctx: Context) -> Section:
     source = cite(cats)
     if now.isna().any():
         suppressed = listing([first_lower(c) for c in now.index[now.isna()]])
-        return Section({"category_answer": f"At 31 March {latest}, the number of children on a plan under "
-                        f"{suppressed} is suppressed for {ctx.area_name} (small numbers), so shares of the total "
+        return Section({"category_answer": f"At 31 March {latest}, the numbers of children on a plan for "
+                        f"{suppressed} are suppressed for {ctx.area_name} (small numbers), so shares of the total "
                         "cannot be computed."}, latest=str(latest))
     top, problem = leaders(now)
     if problem:
@@ -366,15 +408,21 @@ def place(ctx: Context) -> Section:
         if mine.empty:
             own = f"; {ctx.area_name}'s rate is not published for {year} (suppressed or not returned)"
         else:
-            own = "; " + listing([f"{r.area_name} had **{r.rate:.0f}**, the {ordinal(1 + int((la['rate'] > r.rate).sum()))}"
-                                  f" highest of {len(la)}" for r in mine.itertuples()])
+            own = "; " + listing([
+                f"{r.area_name} had **{r.rate:.0f}**" + (
+                    f" from only {count(r.count)} enquiries, too few for its rate to be compared" if too_small(r.count)
+                    else f", the {ordinal(1 + int((la['rate'] > r.rate).sum()))} highest of {len(la)}, "
+                         + ("within the limits" if r.position == "within 95% limits" else str(r.position)))
+                for r in mine.itertuples()])
     elif ctx.level == "regional" and len(mine):
-        own = (f"; the {len(mine)} authorities of {ctx.area_name} ranged from {mine['rate'].min():.0f} to "
-               f"{mine['rate'].max():.0f}")
+        region_rate = regional_rate(ctx.area, year, ctx.vintage)
+        own = (f" and {region_rate:.0f} for {ctx.area_name}" if region_rate else "") + (
+            f"; its {len(mine)} authorities ranged from {mine['rate'].min():.0f} to {mine['rate'].max():.0f}")
     strength = ("deprivation goes with more enquiries, but explains only part of the variation" if 0.2 <= corr < 0.7
                 else "a strong association" if corr >= 0.7 else "no clear association")
     outside = limits.outside("99.8%")
-    left_out = [f"{r.area_name} ({r.reason})" for r in limits.excluded.itertuples()]
+    left_out = [f"{r.area_name}, whose {'count is suppressed' if 'suppressed' in r.reason else r.reason}"
+                for r in limits.excluded.itertuples()]
     answer = (f"In the year to 31 March {year}, section 47 enquiry rates ranged from {low['rate']:.0f} per 10,000 "
               f"children ({low['area_name']}) to {high['rate']:.0f} ({high['area_name']}), against {rate:.0f} for "
               f"England{own}. Across authorities the correlation between the rate and the IDACI child-poverty score "
@@ -390,7 +438,7 @@ def place(ctx: Context) -> Section:
                       f"and 99.8% limits around England's rate of {rate:.0f}, adjusted for over-dispersion; "
                       f"{outside} authorities lie outside the 99.8% limits. Right: rates against IDACI deprivation "
                       f"scores, correlation {corr:.2f}."
-                      + (f" {ctx.area_name} is highlighted." if not ctx.is_england else "")),
+                      + (f" {ctx.area_name} is highlighted." if len(mine) and not ctx.is_england else "")),
                   source, "Enquiries per 10,000 children", "Children aged 0 to 17 (log scale)")
     data = la[["area_code", "area_name", "count", "population", "rate", "z", "position", "idaci"]].rename(
         columns={"count": "section47_enquiries", "population": "children_0_17", "rate": "enquiries_per_10000",
@@ -401,6 +449,11 @@ def place(ctx: Context) -> Section:
     section = Section({"place_answer": answer}, data, chart, {"correlation": corr, "outside": outside}, year)
     section.figures.update(highlight=sorted(members), limits=limits, england_rate=rate)
     return section
+
+
+def regional_rate(region: str, period: str, vintage: str) -> float | None:
+    rates = derived.per_10000("cp.section47_enquiries", region, vintage).set_index("period")["rate"]
+    return float(rates[period]) if period in rates.index else None
 
 
 @lru_cache(maxsize=8)
@@ -427,14 +480,14 @@ def ethnicity(ctx: Context) -> Section:
             return Section({"ethnicity_answer": f"Children in need by ethnicity are not published for "
                                                 f"{ctx.area_name} in the files held."})
         year = counts.dropna(subset=["value"])["period"].max()
-        now = counts[(counts["period"] == year) & counts["group"].str.startswith(ETHNIC_GROUPS)]
+        now = counts[(counts["period"] == year) & counts["group"].map(major_group)]
         if now["value"].isna().any() or too_small(now["value"].sum()):
             return Section({"ethnicity_answer": f"Children in need by ethnicity in {ctx.area_name} are suppressed or "
                             f"too few to compare in {year}, the latest year the files hold for this area."},
                            latest=year)
         shares = now.assign(value=now["value"] / now["value"].sum() * 100)
     year = shares["period"].max()
-    now = shares[(shares["period"] == year) & shares["group"].str.startswith(ETHNIC_GROUPS)]
+    now = shares[(shares["period"] == year) & shares["group"].map(major_group)]
     if now["group"].str.startswith("Other ethnic group").any():
         now = now[~now["group"].str.startswith("Any other ethnic group")]
     table = now[["group", "value"]].rename(columns={"group": "Ethnic group", "value": "Share of children in need (%)"})
@@ -475,11 +528,12 @@ def spending(ctx: Context, spending_baseline: str = "2012-13") -> Section:
     scale, unit = (1e9, "£ billion") if wide.max().max() >= 1e9 else (1e6, "£ million")
     headline = ""
     if prevent is not None and statutory is not None:
+        joint = "and" if direction(prevent) == direction(statutory) else "while"
         headline = (f"In real terms (HM Treasury GDP deflator, {prices} prices), spending on non-statutory services in "
-                    f"{ctx.area_name} {movement(prevent)} between {start} and {end}, while statutory spending "
+                    f"{ctx.area_name} {movement(prevent)} between {start} and {end}, {joint} statutory spending "
                     f"{movement(statutory)}. ")
     others = {g: v for g, v in changes.items() if g not in ("Non-statutory", "Statutory")}
-    agree = prevent is not None and all(np.sign(v) == np.sign(prevent) and abs(v) >= 10 for v in others.values())
+    agree = prevent is not None and all(direction(v) == direction(prevent) for v in others.values())
     narrower = ("The narrower definitions of prevention point the same way: " if agree else
                 "The narrower definitions of prevention do not all agree: ")
     if others:

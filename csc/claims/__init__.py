@@ -91,6 +91,7 @@ class Judgement:
     verdict: str = ""
     why: str = ""
     period: str = ""          # the latest period the judgement read, e.g. '2025'
+    context: list[Figure] = field(default_factory=list)   # shown beside the verdict, not judged
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -127,8 +128,11 @@ class Result:
         """One line on why the two verdicts differ ('' when they agree)."""
         if self.then.verdict == self.now.verdict:
             return ""
-        return (f"with the data the review had the verdict is {self.then.verdict}; with the latest data held "
-                f"(to {self.now.period or 'the latest year'}) it is {self.now.verdict}, because {self.now.why}")
+        def state(j: Judgement, when: str) -> str:
+            figure = f" ({j.review.shown})" if j.review is not None and j.review.value is not None else ""
+            return f"with {when} it is {j.verdict}{figure}"
+        return (f"{state(self.then, 'the data the review had')}; {state(self.now, 'the latest data held')}, as "
+                f"{self.now.why}")
 
 
 @lru_cache(maxsize=1)
@@ -171,9 +175,10 @@ def evaluate_chapter(chapter: str, area: str = ENGLAND, **choices) -> list[Resul
 # --- rules ---------------------------------------------------------------------------------------------------------
 
 def about(claimed: float, band: float = 0.5) -> Callable[[float], bool]:
-    """'About +32%': the stated size within half of it either way (so +3% does not 'hold' a claimed +32%)."""
+    """'About +32%': the stated size, as a reader sees it rounded, within half of it either way (so +3% does not
+    'hold' a claimed +32%)."""
     low, high = sorted((claimed * (1 - band), claimed * (1 + band)))
-    return lambda g: low <= g <= high
+    return lambda g: low <= round(g) <= high
 
 
 def more_than(threshold: float) -> Callable[[float], bool]:
@@ -215,16 +220,24 @@ from . import family_help  # noqa: E402,F401
 
 # --- presentation --------------------------------------------------------------------------------------------------
 
-def _judgement_lines(j: Judgement, national: bool, area_name: str) -> list[str]:
-    figures = j.review is not None or j.alternatives
-    lines = ([f"**{j.data.label}" + (f", to {j.period}" if j.period and j.data.key == "latest" else "") + ":**", ""]
-             if figures else [])
+def _same(a: Judgement, b: Judgement) -> bool:
+    shown = lambda j: (j.review.shown if j.review else "", [f.shown for f in j.alternatives])  # noqa: E731
+    return a.verdict == b.verdict and a.why == b.why and shown(a) == shown(b) and not b.context
+
+
+def _judgement_lines(j: Judgement, national: bool, area_name: str, heading: bool) -> list[str]:
+    lines = []
+    if heading or j.review is not None or j.alternatives:
+        lines += [f"**{j.data.label}" + (f", to {j.period}" if j.period and j.data.key == "latest" else "") + ":**", ""]
     if j.review is not None:
         arithmetic = f" ({j.review.arithmetic})" if j.review.arithmetic else ""
         lines.append(f"- {j.review.label}: {j.review.shown}{arithmetic}")
     for alt in j.alternatives:
         arithmetic = f" ({alt.arithmetic})" if alt.arithmetic else ""
         lines.append(f"- {alt.label}: {alt.shown}{arithmetic}")
+    for later in j.context:
+        arithmetic = f" ({later.arithmetic})" if later.arithmetic else ""
+        lines.append(f"- {later.label}: {later.shown}{arithmetic} (shown, not part of the verdict: the claim is dated)")
     where = "" if national else f" for {area_name}"
     holds = {"reproduced": " — the national claim holds here", "reproduced with caveats":
              " — the national claim holds here, with caveats", "not supported": " — the national claim does not hold here",
@@ -241,14 +254,14 @@ def box(result: Result) -> str:
              else f"{c.id} · {result.then.verdict} (review's data) · {result.now.verdict} (latest)")
     where = "" if national else f" Recomputed for {result.area_name}: does the national claim hold here?"
     lines = [f"```{{admonition}} {title}", ":class: claim-box", f"**The review:** {c.claim}{where}", ""]
-    lines += _judgement_lines(result.then, national, result.area_name)
-    if result.now.verdict == result.then.verdict and result.now.why == result.then.why and not result.now.alternatives \
-            and result.now.review is None:
+    differs = bool(result.differs)
+    lines += _judgement_lines(result.then, national, result.area_name, differs)
+    if _same(result.then, result.now):
         if result.then.review is not None or result.then.alternatives:
             lines.append("The latest data held do not change this.")
     else:
-        lines += _judgement_lines(result.now, national, result.area_name)
-    if result.differs:
+        lines += _judgement_lines(result.now, national, result.area_name, differs)
+    if differs:
         lines += [f"**Why the verdicts differ:** {result.differs}.", ""]
     lines.append("```")
     return "\n".join(lines)
