@@ -275,7 +275,9 @@ def without_plan(ctx: Context, review_figures: dict[str, float]) -> Section:
                     if 2010 in bases else ".") if bases else
                  "No multiple is computed: the early years are not published or too small for this area."))
     value_vars = [c for c in ("without_plan", "children_without_plan") if c in gap]
-    long = gap.reset_index().melt(id_vars="year", value_vars=value_vars, var_name="basis", value_name="value").dropna()
+    every_year = gap.reindex(range(int(gap.index.min()), last + 1)).rename_axis("year")  # a missing year is a gap
+    long = every_year.reset_index().melt(id_vars="year", value_vars=value_vars, var_name="basis", value_name="value")
+    long = long[long["value"].notna() | (long["basis"] == "without_plan")]
     long["basis"] = long["basis"].map({"without_plan": "Enquiries minus plans started (the review's measure)",
                                        "children_without_plan": "Children subject to an enquiry minus plans started"})
     first = int(gap.index.min())

@@ -75,7 +75,7 @@ def since_review(measure: str, area: str, data: Data, base: str = "2010") -> lis
     latest = data.last(measure, area)
     if latest is None or latest <= "2020":
         return []
-    return [growth(measure, area, latest, base, "latest", f"Since the review: {latest} on {base}")]
+    return [growth(measure, area, latest, base, "latest", f"Since the review, {latest} on {base}")]
 
 
 def growth_claim(claim, area: str, data: Data, measure: str, holds, size: str, *, claimed: float,
@@ -167,7 +167,7 @@ def enquiries_without_plan(claim, area, data, **_):
         latest = data.last("cp.section47_enquiries", area)
         later, later_sums, _ = without_plan(area, latest, "latest")
         if later is not None and latest > end:
-            context.append(Figure(f"Since the review: the same subtraction for {latest}", later, count(later),
+            context.append(Figure(f"Since the review, the same subtraction for {latest}", later, count(later),
                                   later_sums))
     if area != ENGLAND and (value is None or too_small(s47)):
         return unavailable(data, area, review, alternatives, end, "cp.section47_enquiries", ())
@@ -214,7 +214,7 @@ def threefold_without_plan(claim, area, data, baseline_year=2010, **_):
     if data.key == "latest":
         latest = data.last("cp.section47_enquiries", area)
         if latest and latest > end:
-            context.append(ratio(latest, str(baseline_year), f"Since the review: {latest} on {baseline_year}"))
+            context.append(ratio(latest, str(baseline_year), f"Since the review, {latest} on {baseline_year}"))
     if review.shown.startswith("no base"):
         return Judgement(data, review, alternatives, "not checkable with public data",
                          "the 2009-10 figures for this area give no base (more plans started than enquiries), a sign "
