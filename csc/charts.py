@@ -44,6 +44,9 @@ def lines(data: pd.DataFrame, x: str, y: str, hue: str, columns: int = 3, size=(
     """A line chart from zero with thousands separators and the legend under the plot; returns (fig, ax)."""
     fig, ax = plt.subplots(figsize=size)
     sns.lineplot(data=data, x=x, y=y, hue=hue, marker="o", ax=ax)
+    # Whole-number ticks only: the labels show no decimals, and years are never 2019.5.
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(steps=[1, 2, 5, 10], integer=True))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_ylim(bottom=0)
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=columns, fontsize=9)
