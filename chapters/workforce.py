@@ -30,7 +30,7 @@
 # %% tags=["parameters"]
 area = "E92000001"          # England; any region or LA by GSS code, DfE 3-digit code or exact name
 vintage = "latest"          # "latest" (newest release of each year) or "first" (earliest release held)
-end_year = None             # last 30 September to show (2018 or later); None for the latest held
+end_year = None             # last 30 September to show (the census starts in 2017); None for the latest held
 
 # %%
 import matplotlib.pyplot as plt
@@ -38,7 +38,7 @@ import matplotlib.pyplot as plt
 from csc import chapter, charts, claims
 from csc.analysis import workforce as wf
 
-ctx = wf.validate(area=area, vintage=vintage, end_year=end_year)
+ctx = chapter.validate(area=area, vintage=vintage, end_year=end_year)
 charts.style()
 chapter.introduce(ctx)
 sections = wf.sections(ctx)
@@ -120,7 +120,7 @@ charts.finish(fig, axes[1], title="", ylabel="Vacancy rate (% of posts)", xlabel
               source=pairs.chart.source)
 fig.suptitle(pairs.chart.title, x=0.01, ha="left", fontsize=12, fontweight="bold")
 if len(mine):
-    axes[0].legend(loc="upper left", fontsize=8)
+    axes[0].legend(loc="best", fontsize=8)
 fig.tight_layout(rect=(0, 0.05, 1, 1))
 charts.publish(fig, pairs.chart.name, alt=pairs.chart.alt, data=pairs.data, source=pairs.chart.source)
 

@@ -14,9 +14,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from .. import chapter, query, sources
+from .. import query, sources
 from ..chapter import Context
-from ..errors import UsageError
 from ..geography import ENGLAND
 from . import SMALL_NUMBER, Chart, Section, change, count, is_number, listing, movement, ordinal, too_small, years
 
@@ -40,15 +39,9 @@ TOO_FEW = f"fewer than {SMALL_NUMBER} FTE social workers"
 
 
 FIRST_END_YEAR = 2018   # the census starts at 30 September 2017: an earlier end leaves nothing to compare
-
-
-def validate(area: str = ENGLAND, vintage: str = "latest", end_year=None) -> Context:
-    """The shared parameter checks, plus this chapter's own limit on end_year (one clear line when it is wrong)."""
-    ctx = chapter.validate(area=area, vintage=vintage, end_year=end_year)
-    if ctx.end_year is not None and ctx.end_year < FIRST_END_YEAR:
-        raise UsageError(f"unknown end_year {end_year!r} for the workforce chapter; use a year from {FIRST_END_YEAR} "
-                         f"(the census starts at 30 September 2017) to the latest held, or leave it unset")
-    return ctx
+GLUE = {"size": ("size_answer", "size_per_child"), "who holds cases": ("roles_answer", "roles_fte_way"),
+        "stability": ("stability_answer", "stability_spread"), "associations": ("associations_answer",),
+        "caseloads": ("caseload_answer",), "revisions": ("revisions_answer",)}
 
 
 # --- where the census publishes an area ------------------------------------------------------------------------------
@@ -58,7 +51,7 @@ def joint_code(code: str) -> str:
     """The code an LA's workforce is published under: its own, or its joint return's (Kingston with Richmond)."""
     if "+" in code or query.areas().level(code) != "local_authority":
         return code
-    if query.series_records("wf.fte", code)[1]:
+    if any(r["value"] == r["value"] for r in query.series_records("wf.fte", code)[1]):
         return code
     joint = [c for c in held_codes() if "+" in c and code in c.split("+")]
     return joint[0] if joint else code
@@ -90,8 +83,9 @@ def parts(code: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def published(measure: str, code: str, vintage: str, boundary: str = "as_published") -> pd.Series:
     """One area's figures by year (int), as published or summed over a consistent boundary; symbols dropped."""
-    rows = query.series(measure, area=code, vintage=vintage, boundary=boundary).dropna(subset=["value"])
-    return pd.Series(rows["value"].values, index=rows["period"].astype(int), dtype="float64")
+    _, records = query.series_records(measure, area=code, vintage=vintage, boundary=boundary)
+    held = [(int(r["period"]), r["value"]) for r in records if r["value"] == r["value"]]
+    return pd.Series([v for _, v in held], index=[y for y, _ in held], dtype="float64")
 
 
 def summed(measure: str, code: str, vintage: str, boundary: str) -> pd.Series:
@@ -120,10 +114,12 @@ def upto(ctx: Context, values: pd.Series) -> pd.Series:
 @lru_cache(maxsize=1024)
 def roles(code: str, vintage: str, boundary: str = "as_published") -> pd.DataFrame:
     """Headcount with known ethnicity by role (columns), by year (index); NaN where a role is suppressed."""
-    rows = query.by_breakdown("wf.headcount_by_role_ethnicity", code, vintage, boundary=boundary)
-    rows = rows[rows["breakdown"].str.endswith("ethnicity=All known")]
-    rows = rows.assign(role=rows["breakdown"].str.extract(r"role=([^;]+);")[0], year=rows["period"].astype(int))
-    return rows.pivot_table(index="year", columns="role", values="value", aggfunc="first", dropna=False)
+    columns = {}
+    for role in (ALL_ROLES, *ROLES):
+        _, records = query.series_records("wf.headcount_by_role_ethnicity", code, vintage,
+                                          f"role={role}; ethnicity=All known", boundary)
+        columns[role] = pd.Series({int(r["period"]): r["value"] for r in records}, dtype="float64")
+    return pd.DataFrame(columns)
 
 
 def role_shares(table: pd.DataFrame, year: int) -> dict[str, float] | None:
@@ -155,10 +151,9 @@ def one_in(share: float) -> str:
 
 
 def cite_measures(measures, code: str, vintage: str, boundary: str = "as_published") -> str:
-    files = []
-    for m in measures:
-        files += list(query.series(m, area=code, vintage=vintage, boundary=boundary)["source"].str.split(", ").explode())
-    return sources.cite([f for f in files if isinstance(f, str) and f])
+    files = [f for m in measures for r in query.series_records(m, area=code, vintage=vintage, boundary=boundary)[1]
+             for f in r["source"].split(", ") if f]
+    return sources.cite(files)
 
 
 # --- how big is the workforce ---------------------------------------------------------------------------------------
@@ -466,6 +461,13 @@ def releases_of(measure: str) -> pd.DataFrame:
     return query.table("workforce", measure)
 
 
+@lru_cache(maxsize=8)
+def releases_by_area(measure: str) -> dict[str, pd.DataFrame]:
+    rows = releases_of(measure)
+    rows = rows[(rows["breakdown"] == "") & (rows["status"] != "z")]
+    return {code: frame for code, frame in rows.groupby("area_code")}
+
+
 def codes_of(ctx: Context) -> set[str]:
     if ctx.boundary == "consistent":
         areas = query.areas()
@@ -475,8 +477,11 @@ def codes_of(ctx: Context) -> set[str]:
 
 def by_release(ctx: Context, measure: str) -> pd.DataFrame:
     """The area's figure for each year under each release (summed over a boundary where it has several parts)."""
-    rows = releases_of(measure)
-    rows = rows[rows["area_code"].isin(codes_of(ctx)) & (rows["breakdown"] == "") & (rows["status"] != "z")]
+    index = releases_by_area(measure)
+    pieces = [index[c] for c in sorted(codes_of(ctx)) if c in index]
+    if not pieces:
+        return pd.DataFrame(columns=["period", "release", measure])
+    rows = pd.concat(pieces)
     grouped = rows.groupby(["period", "release"])["value"]
     out = grouped.sum(min_count=1).where(grouped.count() == grouped.size()).rename(measure)
     return out.reset_index()
@@ -536,7 +541,8 @@ def withdrawn() -> pd.DataFrame:
         rows = rows[(rows["breakdown"] == "") & (rows["geographic_level"] == "local_authority")]
         was = rows[rows["value"].notna()].sort_values("release").groupby(["area_code", "period"]).first()
         later = rows[rows["status"].isin(["u", "c", "x"])].sort_values("release").groupby(["area_code", "period"]).last()
-        both = was.join(later[["status", "release"]], rsuffix="_later", how="inner")
+        both = was.merge(later[["status", "release"]], left_index=True, right_index=True,
+                         suffixes=("", "_later"))
         both = both[both["release_later"] > both["release"]]
         found.append(both.reset_index().assign(measure=measure))
     out = pd.concat(found, ignore_index=True)
@@ -582,6 +588,11 @@ def coverage(ctx: Context, out: dict[str, Section]) -> str:
 def sections(ctx: Context) -> dict[str, Section]:
     """Every section of the chapter, in order: what the notebook shows and the every-area test reads."""
     ctx, joint = workforce_context(ctx)
+    if ctx.end_year is not None and ctx.end_year < FIRST_END_YEAR:
+        said = (f"The workforce census starts at 30 September 2017, so up to {ctx.end_year} there is nothing to "
+                "compare; choose an end year from 2018.")
+        return {name: Section({glue: (said if i == 0 else "") for i, glue in enumerate(names)})
+                for name, names in GLUE.items()} | {"coverage": Section({"coverage_note": ""})}
     out = {"size": size(ctx), "who holds cases": who_holds_cases(ctx), "stability": stability(ctx),
            "associations": associations(ctx), "caseloads": caseloads(ctx), "revisions": revisions(ctx)}
     out["size"].sentences["size_answer"] = out["size"].sentences["size_answer"] + joint

@@ -42,7 +42,7 @@ def year_of(data: Data, series: pd.Series, review: str = "2020") -> str | None:
 
 def percent(label: str, value: float | None, arithmetic: str = "", counts=(), ratio: bool = False) -> Figure:
     """A share as a Figure; with `ratio`, shown also as '1 in N' (the review's own way of saying it)."""
-    shown = "not published" if value is None else f"{value:.1f}%" + (f" ({one_in(value)})" if ratio else "")
+    shown = "not published" if value is None else f"{value:.1f}%" + (f", {one_in(value)}" if ratio else "")
     return Figure(label, value, shown, arithmetic, tuple(counts))
 
 
@@ -68,12 +68,13 @@ def not_working_directly(claim, area, data, **_):
         return too_few(data, f"the role split for this area is suppressed or covers {SMALL} in "
                              f"{year or 'the years held'}", period=year or "")
     review = percent(f"Managers and qualified social workers holding no cases, {year} ({RELEASE[data.key]})",
-                     shares["not_direct"], "(senior + middle + first-line managers + qualified without cases) / "
-                     f"all {count(shares['total'])} with known ethnicity", (shares["total"],), ratio=True)
+                     shares["not_direct"], "senior, middle and first-line managers and qualified social workers "
+                     f"without cases, over all {count(shares['total'])} with known ethnicity", (shares["total"],),
+                     ratio=True)
     fte_series = without_cases(code, data.vintage, boundary)
     fte_year = year_of(data, fte_series)
     alternatives = [percent("First-line managers counted as frontline", shares["first_line_frontline"],
-                            "(senior + middle managers + qualified without cases) / all", ratio=True),
+                            "senior and middle managers and qualified without cases, over all", ratio=True),
                     percent(f"FTE holding no case at all, whatever the role, {fte_year}", at(fte_series, fte_year),
                             "1 − FTE holding cases / FTE in post", ratio=True)]
     about_one_in_three = between(100 / 3.5, 100 / 2.5)   # "1 in 3" to its rounding: 1 in 2.5 to 1 in 3.5
@@ -188,7 +189,8 @@ def caseload_and_size(claim, area, data, **_):
     elif verdict == "reproduced":
         verdict, why = "reproduced with caveats", (
             f"{review.shown} cases per case-holding FTE and {size.shown} FTE; an average says nothing about how "
-            "complex cases are or how they are shared out, and cases per FTE in post is far lower")
+            f"complex cases are or how they are shared out, and per FTE in post (not only case holders) it is "
+            f"{per_fte.shown}")
     return Judgement(data, review, [size, per_fte], verdict, why, year)
 
 
