@@ -167,8 +167,11 @@ claim_boxes("WF-1")
 # {glue:md}`revisions_answer`
 
 # %%
-if sections["revisions"].chart:
-    charts.trend(sections["revisions"], "year", "turnover_headcount_percent", "release")
+revisions = sections["revisions"]
+if revisions.chart:
+    charts.trend(revisions, "year", "turnover_headcount_percent", "release")
+if len(revisions.figures["withdrawn"]):
+    charts.table(revisions.figures["withdrawn"], f"Figures published and later withdrawn, {ctx.area_name}")
 
 # %% [markdown]
 # ```{admonition} Which release this book uses

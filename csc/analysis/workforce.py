@@ -33,11 +33,8 @@ ROLES = {"Senior manager": "Senior managers", "Middle manager": "Middle managers
          "Case holder": "Case holders (the role)", "Qualified without cases": "Qualified, holding no cases"}
 MANAGERS = ("Senior manager", "Middle manager", "First line manager")
 ALL_ROLES = "All children and family social workers"
-RELEASE_MEASURES = ("wf.leavers_headcount", "wf.headcount")
 ROLE_FILE = "workforce-csww-workforce-role-by-ethnicity-2019-to-2022"
 TOO_FEW = f"fewer than {SMALL_NUMBER} FTE social workers"
-
-
 FIRST_END_YEAR = 2018   # the census starts at 30 September 2017: an earlier end leaves nothing to compare
 GLUE = {"size": ("size_answer", "size_per_child"), "who holds cases": ("roles_answer", "roles_fte_way"),
         "stability": ("stability_answer", "stability_spread"), "associations": ("associations_answer",),
@@ -495,32 +492,41 @@ def revisions(ctx: Context) -> Section:
     both["turnover_headcount_percent"] = (both["wf.leavers_headcount"] / both["wf.headcount"] * 100).round(1)
     spans = both.groupby("period")["release"].agg(["min", "max", "count"])
     revised = spans[spans["count"] > 1]
-    withdrawn = withdrawals(ctx)
+    gone = withdrawals(ctx)
+    withdrawn = withdrawn_sentence(gone)
     if revised.empty:
         return Section({"revisions_answer": f"Turnover for {ctx.area_name} is not published in more than one release "
-                        f"of the files held, or it has {TOO_FEW}; nothing to compare." + withdrawn})
+                        f"of the files held, or it has {TOO_FEW}; nothing to compare." + withdrawn},
+                       figures={"withdrawn": gone})
     table = both.pivot_table(index="period", columns="release", values="turnover_headcount_percent")
-    diff = (table.max(axis=1) - table.min(axis=1)).dropna()
+    diff = (table.max(axis=1) - table.min(axis=1)).dropna().round(1)
     year = "2019" if diff.get("2019", 0) >= 0.1 else diff.idxmax()
     first_release, last_release = revised.loc[year, "min"], revised.loc[year, "max"]
     one = both[(both["period"] == year) & (both["release"] == first_release)].iloc[0]
     two = both[(both["period"] == year) & (both["release"] == last_release)].iloc[0]
-    answer = (f"The {first_release} release put social worker turnover in {ctx.area_name} in the year to 30 September "
-              f"{year} at **{one['turnover_headcount_percent']:.1f}%** ({count(one['wf.leavers_headcount'])} leavers "
-              f"of {count(one['wf.headcount'])}); the {last_release} release puts it at "
-              f"**{two['turnover_headcount_percent']:.1f}%** ({count(two['wf.leavers_headcount'])} leavers). ")
-    largest = diff.idxmax()
-    answer += (f"Across the years held the largest revision is {diff.max():.1f} percentage points ({largest}). "
-               if diff.max() >= 0.1 else "Turnover was not revised between the releases held. ")
-    answer += ("A report quoting the earlier release and one quoting the later will differ for the same year; "
-               "this book names the release behind every figure." + withdrawn)
+    if diff.max() < 0.1:
+        answer = (f"Every release held gives the same turnover for {ctx.area_name} in each year (to 0.1 percentage "
+                  f"points): in the year to 30 September {year}, **{two['turnover_headcount_percent']:.1f}%** "
+                  f"({count(two['wf.leavers_headcount'])} leavers of {count(two['wf.headcount'])}), so reports quoting "
+                  "different releases agree." + withdrawn)
+    else:
+        answer = (f"The {first_release} release put social worker turnover in {ctx.area_name} in the year to 30 "
+                  f"September {year} at **{one['turnover_headcount_percent']:.1f}%** "
+                  f"({count(one['wf.leavers_headcount'])} leavers of {count(one['wf.headcount'])}); the {last_release} "
+                  f"release puts it at **{two['turnover_headcount_percent']:.1f}%** "
+                  f"({count(two['wf.leavers_headcount'])} leavers). Across the years held the largest revision is "
+                  f"{diff.max():.1f} percentage points ({diff.idxmax()}). A report quoting the earlier release and "
+                  "one quoting the later will differ for the same year; this book names the release behind every "
+                  "figure." + withdrawn)
     data = both.rename(columns={"period": "year_to_30_september", "wf.leavers_headcount": "leavers_headcount",
                                 "wf.headcount": "headcount_at_30_september"})
     data["leavers_headcount"] = data["leavers_headcount"].astype("int64")
     data["headcount_at_30_september"] = data["headcount_at_30_september"].astype("int64")
     data["release"] = data["release"].map(lambda r: f"{r} release")
-    chart = Chart("turnover_revisions", f"Turnover in {ctx.area_name} for {year} was {one['turnover_headcount_percent']:.1f}"
-                  f"% in the {first_release} release and {two['turnover_headcount_percent']:.1f}% in the {last_release} release", (
+    title = (f"Turnover in {ctx.area_name} for {year} was {one['turnover_headcount_percent']:.1f}% in the "
+             f"{first_release} release and {two['turnover_headcount_percent']:.1f}% in the {last_release} release"
+             if diff.max() >= 0.1 else f"Every release held gives the same turnover for {ctx.area_name}")
+    chart = Chart("turnover_revisions", title, (
                       f"Line chart of social worker turnover (headcount leavers as a percentage of headcount) in "
                       f"{ctx.area_name} by year, one line per release of the workforce census held "
                       f"({listing(sorted(both['release'].unique()))}); for {year}: "
@@ -529,7 +535,8 @@ def revisions(ctx: Context) -> Section:
                   sources.cite(releases_of("wf.leavers_headcount")["source"].unique()),
                   "Turnover in the year to 30 September (% of headcount)")
     return Section({"revisions_answer": answer}, data.assign(year=data["year_to_30_september"].astype(int)), chart,
-                   {"first": one["turnover_headcount_percent"], "latest": two["turnover_headcount_percent"]}, str(year))
+                   {"first": one["turnover_headcount_percent"], "latest": two["turnover_headcount_percent"],
+                    "withdrawn": gone}, str(year))
 
 
 @lru_cache(maxsize=1)
@@ -550,19 +557,27 @@ def withdrawn() -> pd.DataFrame:
     return out.assign(region=[regions.region_of(parts(c)[0]) for c in out["area_code"]])
 
 
-def withdrawals(ctx: Context) -> str:
-    """A sentence naming the area's figures that were published and later withdrawn."""
+def withdrawals(ctx: Context) -> pd.DataFrame:
+    """The area's authorities' figures that were published and later withdrawn, as a small table."""
     found = withdrawn()
     if ctx.level == "regional":
         found = found[found["region"] == ctx.area]
     elif not ctx.is_england:
         found = found[found["area_code"].isin(codes_of(ctx))]
-    said = [f"{r.area_name}, {r.period}: {measure_words(r.measure)} {r.value:g} in the {r.release} release, "
-            f"`{r.status_later}` in the {r.release_later} release" for r in found.itertuples()]
-    if not said:
+    return pd.DataFrame({"Authority": found["area_name"], "Figure": found["measure"].map(measure_words),
+                         "Year to 30 September": found["period"], "As published": found["value"],
+                         "Release": found["release"], "Later": "`" + found["status_later"] + "`",
+                         "By the release": found["release_later"]}).reset_index(drop=True)
+
+
+def withdrawn_sentence(table: pd.DataFrame) -> str:
+    if table.empty:
         return ""
-    return (f" Some figures were withdrawn after publication (`u`: low reliability): {listing(said[:4], 'and')}"
-            + (f", and {len(said) - 4} more" if len(said) > 4 else "") + ".")
+    first = table.iloc[0]
+    return (f" {len(table)} published figure{'s were' if len(table) > 1 else ' was'} later withdrawn (`u` marks low "
+            f"reliability), for example {first['Authority']}'s {first['Figure']} for {first['Year to 30 September']}, "
+            f"{first['As published']:g} in the {first['Release']} release and {first['Later']} by the "
+            f"{first['By the release']} release" + ("; the table lists them all." if len(table) > 1 else "."))
 
 
 def measure_words(measure: str) -> str:
