@@ -49,6 +49,9 @@ def lines(data: pd.DataFrame, x: str, y: str, hue: str, columns: int = 3, size=(
     for colour, (label, rows) in zip(PALETTE * 3, data.groupby(hue, sort=False)):
         line = rows.groupby(x)[y].sum(min_count=1).reindex(xs)
         ax.plot(xs, line.to_numpy(dtype=float), marker="o", markersize=4, color=colour, label=label)
+    # Whole-number ticks only: the labels show no decimals, and years are never 2019.5.
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(steps=[1, 2, 5, 10], integer=True))
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.set_ylim(bottom=0)
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=columns, fontsize=9)

@@ -103,7 +103,33 @@ def test_role_by_ethnicity_known_ethnicity_only(table):
 def test_every_release_of_every_vintage_is_present(table):
     national = table[(table.area_code == ENGLAND) & (table.measure == "wf.fte")]
     assert sorted(national.groupby("release")["period"].apply(lambda p: f"{p.min()}-{p.max()}")) == [
-        "2017-2022", "2017-2024", "2017-2025"]
+        "2017-2022", "2017-2023", "2017-2024", "2017-2025"]
+
+
+def test_2023_release_already_carries_the_revised_leavers(table):
+    """The 2023 indicators file: England Sept 2019 turnover 15.1% (not 2022's 16.1%), Sept 2022 17.2% (2024: 17.3%)."""
+    assert value(table, "wf.turnover_rate_headcount", "2019", "2023").value == 15.1
+    assert value(table, "wf.leavers_headcount", "2019", "2023").value == 4963
+    assert value(table, "wf.turnover_rate_headcount", "2022", "2023").value == 17.2
+    assert value(table, "wf.turnover_rate_headcount", "2022", "2024").value == 17.3
+    assert value(table, "wf.fte", "2023", "2023").value == 33119.1
+    assert value(table, "wf.caseload", "2023", "2023").value == 16.0
+
+
+def test_2023_release_values_later_withdrawn(table):
+    """Published in the 2023 file, `u` (low reliability) in 2024 and 2025: Cambridgeshire's Sept 2023 absence rate."""
+    assert value(table, "wf.absence_rate", "2023", "2023", area="E10000003").value == 0.6
+    for release in ("2024", "2025"):
+        later = value(table, "wf.absence_rate", "2023", release, area="E10000003")
+        assert later.status == "u" and pd.isna(later.value)
+
+
+def test_2023_release_leaves_out_its_agency_cover_share(table):
+    """Its Suffolk 2020 share is 111.8% (withdrawn later as `u`); the cover FTE is kept, the share is not."""
+    from_2023 = table[table.source == "workforce-csww-2023-csww-indicators-2017-to-2023"]
+    assert "wf.agency_cover_rate" not in set(from_2023.measure)
+    assert value(table, "wf.agency_cover_fte", "2020", "2023", area="E10000029").value == 19
+    assert value(table, "wf.agency_cover_rate", "2020", "2025", area="E10000029").status == "u"
 
 
 # ---- hand-made fixtures ------------------------------------------------------------------------------------------

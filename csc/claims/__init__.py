@@ -272,3 +272,6 @@ def show(claim_id: str, area: str = ENGLAND, **choices) -> None:
     from IPython.display import Markdown, display
 
     display(Markdown(box(evaluate(claim_id, area, **choices))))
+
+
+from . import workforce  # noqa: E402,F401  (the workforce chapter's checks register on import)

@@ -1,6 +1,6 @@
 """Children's social work workforce census (CSWW), 30 September snapshots and flows to 30 September, 2017-2025.
 
-Three vintages of the headline indicators are kept (2022 headline-measures file, 2024 and 2025 indicators files):
+Four vintages of the headline indicators are kept (2022 headline-measures file, 2023, 2024 and 2025 indicators files):
 leavers and turnover were revised downwards between them (data-notes §3.4), so each release keeps its own rows.
 """
 from __future__ import annotations
@@ -62,8 +62,13 @@ HEADLINE_2022 = {
     "case_holders_fte": "wf.case_holders_fte", "cases": "wf.cases", "caseload_fte": "wf.caseload",
     "working_days_lost_fte": "wf.working_days_lost", "absence_rate_fte_%": "wf.absence_rate",
 }
+# The 2023 release has the indicators layout, but its agency-cover share is left out: it publishes Suffolk's Sept 2020
+# share as 111.8% (more agency FTE covering vacancies than agency FTE), a figure the 2024 and 2025 releases withdrew
+# as `u` (low reliability). The cover FTE itself is kept, so the share can be derived.
+INDICATORS_2023 = {column: m for column, m in INDICATORS.items() if column != "agency_cover_rate_fte"}
 HEADLINE_FILES = {
     "workforce/csww_indicators_2017_to_2025.csv": INDICATORS,
+    "workforce/csww_2023/csww_indicators_2017_to_2023.csv": INDICATORS_2023,
     "workforce/csww_indicators_2017_to_2024.csv": INDICATORS,
     "workforce/csww_headline_measures_2017_to_2022.csv": HEADLINE_2022,
 }
