@@ -322,18 +322,26 @@ def homes_by_boundary(year: str, vintage: str) -> tuple[float | None, float | No
 # --- 4. fostering ---------------------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=4)
-def independent_foster_share(vintage: str) -> pd.DataFrame:
-    """England: share of children in foster placements whose provider is private or voluntary (DfE, from 2018)."""
+def independent_placements(vintage: str) -> pd.DataFrame:
+    """England: children looked after at 31 March by placement type, all providers and private or voluntary ones,
+    summed over inside and outside the council's boundary (DfE splits provider by type only with locality)."""
     rows = query.by_breakdown("cla.by_placement_provider", ENGLAND, vintage).dropna(subset=["value"])
     parts = rows["breakdown"].str.extract(r"placement=(?P<placement>[^;]+)").join(
         rows["breakdown"].str.extract(r"provider=(?P<provider>[^;]+)"))
     rows = rows.join(parts)
-    foster = rows[(rows["placement"] == FOSTER.split("=")[1]) & rows["breakdown"].str.contains("locality=")]
-    total = foster.groupby("period")["value"].sum()
-    independent = foster[foster["provider"].isin(INDEPENDENT)].groupby("period")["value"].sum()
-    out = pd.DataFrame({"independent": independent, "all_providers": total}).dropna().reset_index()
+    rows = rows[rows["breakdown"].str.contains("locality=") & rows["provider"].notna() & rows["placement"].notna()]
+    total = rows.groupby(["period", "placement"])["value"].sum().rename("all_providers")
+    independent = rows[rows["provider"].isin(INDEPENDENT)].groupby(["period", "placement"])["value"].sum()
+    out = pd.concat([independent.rename("independent"), total], axis=1).fillna({"independent": 0}).reset_index()
     out["share"] = out["independent"] / out["all_providers"] * 100
-    out.attrs["source"] = cite(foster)
+    out.attrs["source"] = cite(rows)
+    return out
+
+
+def independent_foster_share(vintage: str) -> pd.DataFrame:
+    shares = independent_placements(vintage)
+    out = shares[shares["placement"] == FOSTER.split("=")[1]].reset_index(drop=True)
+    out.attrs["source"] = shares.attrs["source"]
     return out
 
 
@@ -451,7 +459,7 @@ def money(ctx: Context) -> Section:
     spend = spend.dropna(subset=["real"])
     wide = spend.pivot_table(index="period", columns="line", values="real")
     start, end = wide.index[0], wide.index[-1]
-    scale, unit = (1e9, "£ billion") if wide.max().max() >= 1e9 else (1e6, "£ million")
+    scale, unit = 1e6, "£ million"   # one unit for every area, so axis ticks stay whole numbers
     residential = wide["Residential care"]
     growth = spend_change(residential[end], residential[start])
     cash = spend[spend["period"] == end].set_index("line")["value"]
@@ -490,7 +498,7 @@ def money(ctx: Context) -> Section:
                   f"to {end}", (
                       f"Line chart of section 251 spending on residential care and on fostering for children looked "
                       f"after in {ctx.area_name}, {start} to {end}, in {unit} at {prices} prices: residential care "
-                      f"from {residential[start] / scale:,.2f} to {residential[end] / scale:,.2f}."),
+                      f"from {residential[start] / scale:,.0f} to {residential[end] / scale:,.0f}."),
                   cite(spend) + "; HM Treasury, GDP deflators", f"{unit}, {prices} prices")
     figures = {"residential_real_growth": growth, "weekly": home["per_home_child"].iloc[-1] if len(home) else None}
     return Section({"money_answer": answer}, data, chart, figures, end)
@@ -557,6 +565,38 @@ def coverage(ctx: Context, sections: dict[str, Section]) -> str:
 def sections(ctx: Context) -> dict[str, Section]:
     """Every section of the chapter, in order: what the notebook shows and the every-area test reads."""
     out = {"who provides": providers(ctx), "who owns": owners(ctx), "where": where(ctx),
-           "fostering": fostering(ctx), "what councils pay": money(ctx), "risk": risk(ctx)}
+           "fostering": fostering(ctx), "what councils pay": money(ctx), "risk": risk(ctx),
+           "published figures": published_figures()}
     out["coverage"] = Section({"coverage_note": coverage(ctx, out)})
     return out
+
+
+HAND_TABLE = [("mk.cma_average_weekly_price", HOMES, "Average weekly price, largest children's home providers",
+               lambda v: f"£{v:,.0f}"),
+              ("mk.cma_average_weekly_price", "provision=Independent fostering agency",
+               "Average weekly price, largest independent fostering agencies (about)", lambda v: f"£{v:,.0f}"),
+              ("mk.cma_operating_margin", HOMES, "Operating margin, largest children's home providers",
+               lambda v: f"{v:.0f}%"),
+              ("mk.cma_operating_margin", "provision=Independent fostering agency",
+               "Operating margin, largest independent fostering agencies", lambda v: f"{v:.0f}%"),
+              ("mk.ofsted_largest_owners_share", "owners=largest 10; of=all homes",
+               "Homes and places of the 10 largest private owners (Ofsted, by ultimate owner)", lambda v: f"{v:.0f}%"),
+              ("mk.lga_independent_share_placements", "placement=Foster placements",
+               "Foster placements with independent providers (LGA research)", lambda v: f"{v:.0f}%"),
+              ("mk.lga_independent_share_placements", "placement=Children's homes",
+               "Children's home placements with independent providers (LGA research)", lambda v: f"{v:.0f}%")]
+
+
+def published_figures() -> Section:
+    """The hand-collected figures the chapter sets beside the official ones, each with who published it and when."""
+    rows = []
+    for measure, breakdown, label, shown in HAND_TABLE:
+        data = query.series(measure, breakdown=breakdown).iloc[-1]
+        rows.append({"Figure": label, "Value": shown(float(data["value"])),
+                     "Published": str(data["release"]) + (" (after the review)" if data["release"] > REVIEW_MONTH
+                                                          else " (before the review)"),
+                     "Source": hand_source(measure).split(":")[0]})
+    section = Section(data=pd.DataFrame(rows))
+    section.figures["caption"] = ("Market figures published by the CMA, Ofsted and LGA-commissioned research, "
+                                  "collected by hand from web pages: not official statistics")
+    return section

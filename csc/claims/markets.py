@@ -92,17 +92,15 @@ RESIDENTIAL_PLACEMENTS = {"Secure homes and children's homes": "secure homes and
 
 
 def independent_share(period: str | None, vintage: str, placements: tuple[str, ...]) -> Figure:
-    rows = query.by_breakdown("cla.by_placement_provider", ENGLAND, vintage).dropna(subset=["value"])
-    rows = rows[(rows["period"] == period) & rows["breakdown"].str.contains("locality=")]
+    """The private or voluntary share of the first of `placements` DfE publishes for the period."""
+    shares = mk.independent_placements(vintage)
+    shares = shares[shares["period"] == period].set_index("placement")
     for placement in placements:
-        part = rows[rows["breakdown"].str.contains(f"placement={placement};", regex=False)]
-        if part.empty:
-            continue
-        independent = part[[any(p in b for p in mk.INDEPENDENT) for b in part["breakdown"]]]
-        share = independent["value"].sum() / part["value"].sum() * 100
-        what = RESIDENTIAL_PLACEMENTS.get(placement, placement.lower())
-        return Figure(f"Private or voluntary share of {what}, 31 March {period}", share, f"{share:.0f}%",
-                      f"{count(independent['value'].sum())} / {count(part['value'].sum())}")
+        if placement in shares.index:
+            row = shares.loc[placement]
+            what = RESIDENTIAL_PLACEMENTS.get(placement, placement.lower())
+            return Figure(f"Private or voluntary share of {what}, 31 March {period}", float(row["share"]),
+                          f"{row['share']:.0f}%", f"{count(row['independent'])} / {count(row['all_providers'])}")
     return Figure(f"Private or voluntary share of {placements[0].lower()}, 31 March {period}", None, "not published")
 
 
