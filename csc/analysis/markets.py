@@ -40,11 +40,11 @@ def number(measure: str, area: str, period: str | None, vintage: str = "latest",
     if period is None:
         return None
     try:
-        rows = query.series(measure, area=area, vintage=vintage, breakdown=breakdown, boundary=boundary)
+        _, rows = query.series_records(measure, area=area, vintage=vintage, breakdown=breakdown, boundary=boundary)
     except UsageError:
         return None
-    hit = rows[rows["period"] == str(period)]["value"]
-    return float(hit.iloc[0]) if len(hit) and is_number(hit.iloc[0]) else None
+    hit = [r["value"] for r in rows if r["period"] == str(period)]
+    return float(hit[0]) if hit and is_number(hit[0]) else None
 
 
 def pct(part: float | None, whole: float | None) -> float | None:
@@ -72,13 +72,14 @@ def hand_source(measure: str) -> str:
 
 @lru_cache(maxsize=2048)
 def _sector_frame(area: str, vintage: str, boundary: str) -> pd.DataFrame:
-    frames = []
+    records = []
     for kind, measure in (("homes", "mk.providers_by_sector"), ("places", "mk.places_by_sector")):
         for sector in ("All",) + SECTORS:
             breakdown = HOMES if sector == "All" else f"{HOMES}; sector={sector}"
-            rows = query.series(measure, area=area, vintage=vintage, breakdown=breakdown, boundary=boundary)
-            frames.append(rows.assign(kind=kind, sector=sector))
-    return pd.concat(frames, ignore_index=True)
+            _, rows = query.series_records(measure, area=area, vintage=vintage, breakdown=breakdown, boundary=boundary)
+            records += [{"period": r["period"], "value": r["value"], "source": r["source"], "kind": kind,
+                         "sector": sector} for r in rows]
+    return pd.DataFrame(records, columns=["period", "value", "source", "kind", "sector"])
 
 
 def sector_frame(ctx: Context) -> pd.DataFrame:
@@ -430,6 +431,7 @@ def children_in_homes(year: str, vintage: str) -> float | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def weekly_costs(area: str, vintage: str, boundary: str = "as_published") -> pd.DataFrame:
     """Residential spend per child per week, by financial year: per child in a children's home (England) and per child
     in secure units, children's homes and semi-independent living (any area), each at 31 March."""
@@ -498,7 +500,7 @@ def money(ctx: Context) -> Section:
                   f"to {end}", (
                       f"Line chart of section 251 spending on residential care and on fostering for children looked "
                       f"after in {ctx.area_name}, {start} to {end}, in {unit} at {prices} prices: residential care "
-                      f"from {residential[start] / scale:,.0f} to {residential[end] / scale:,.0f}."),
+                      f"from {pounds(residential[start])} to {pounds(residential[end])}."),
                   cite(spend) + "; HM Treasury, GDP deflators", f"{unit}, {prices} prices")
     figures = {"residential_real_growth": growth, "weekly": home["per_home_child"].iloc[-1] if len(home) else None}
     return Section({"money_answer": answer}, data, chart, figures, end)
