@@ -240,6 +240,8 @@ def test_2023_list_read_from_the_workbook_reconciles_with_its_totals(table):
     assert value(table, "mk.providers_by_sector", "2023", breakdown=f"{HOMES}; sector=Private").value == 2466
     assert value(table, "mk.places_by_sector", "2023", breakdown=f"{HOMES}; sector=Private").value == 8885
     assert "markets-ofsted-providers-at-31-march-provider-at-march-2023" not in set(table.source)
+    assert value(table, "mk.providers_by_sector", "2022", breakdown=HOMES).source == \
+        "markets-childrens-social-care-in-england-2022-underlying-data"
 
 
 def test_reconcile_stops_when_a_workbook_list_disagrees_with_its_totals():

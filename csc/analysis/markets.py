@@ -155,8 +155,7 @@ def totals_sentence(ctx: Context) -> str:
     homes = ctx.upto(query.series("mk.childrens_homes")).dropna(subset=["value"])
     places = ctx.upto(query.series("mk.childrens_homes_places")).dropna(subset=["value"])
     first, last = homes.iloc[0], homes.iloc[-1]
-    where = "England" if ctx.is_england else "For England as a whole, Ofsted's"
-    text = ((f"Ofsted's national totals" if ctx.is_england else where + " national totals")
+    text = (("Ofsted's national totals" if ctx.is_england else "For England as a whole, Ofsted's national totals")
             + f" show children's homes {movement(change(last['value'], first['value']))} from {count(first['value'])} "
             f"at 31 March {first['period']} to {count(last['value'])} in {last['period']}, and their places from "
             f"{count(places['value'].iloc[0])} to {count(places['value'].iloc[-1])}. ")
@@ -179,8 +178,8 @@ def owners(ctx: Context) -> Section:
                                          "2018)."})
     first, last = ten.index.min(), ten.index.max()
     ofsted, ofsted_year, ofsted_source = hand_figure("mk.ofsted_largest_owners_share", "owners=largest 10; of=all homes")
-    where = "" if ctx.is_england else (f"Ownership is measured for England only (owners run homes across many "
-                                       f"authorities), so these figures are England's. ")
+    where = "" if ctx.is_england else ("Ownership is measured for England only (owners run homes across many "
+                                       "authorities), so these figures are England's. ")
     answer = (where + f"Grouping private children's homes by the owner named in Ofsted's lists, the 10 largest owners "
               f"held **{ten[last]:.0f}%** of private places at 31 March {last} and the 15 largest "
               f"{fifteen[last]:.0f}%; in {first} the 10 largest held {ten[first]:.0f}%. ")

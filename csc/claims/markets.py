@@ -172,8 +172,8 @@ def weekly_cost(claim, area, data: Data, **_):
     if len(base) and fy in set(broad["period"]):
         now = broad[broad["period"] == fy].iloc[0]["per_residential_child"]
         pct = (now / base.iloc[0]["per_residential_child"] - 1) * 100
-        growth = Figure(f"Change since 2012-13 in spending per child in all residential settings (cash; the only "
-                        f"series from 2013)", pct, f"{pct:+.0f}%")
+        growth = Figure("Change since 2012-13 in spending per child in all residential settings (cash; the only "
+                        "series from 2013)", pct, f"{pct:+.0f}%")
         alternatives.append(growth)
     cma = hand(data, "mk.cma_average_weekly_price", mk.HOMES, "CMA: average weekly price of the largest providers",
                lambda v: f"£{v:,.0f} a week")
@@ -229,7 +229,7 @@ def residential_spending(claim, area, data: Data, **_):
                          "section 251 spending is not published for this area in the files held")
     review = faster(area, "2012-13", end, data.vintage, f"Residential care spending growth, 2012-13 to {end}, "
                     f"against all children's services")
-    alternatives = [faster(area, "2010-11", end, data.vintage, f"From 2010-11 instead of 2012-13")]
+    alternatives = [faster(area, "2010-11", end, data.vintage, "From 2010-11 instead of 2012-13")]
     spend = mk.number("spend.s251_line", area, end, data.vintage, "line=cla_residential", boundary(area))
     level_figure = Figure(f"Residential care spending, {end} (cash)", spend,
                           mk.pounds(spend) if spend is not None else "not published")

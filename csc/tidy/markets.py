@@ -2,9 +2,9 @@
 
 Totals come from Ofsted's national time series (2023 ODS, tables 6a/6b). The provider-level lists give sector,
 LA and owner splits, but several years' CSV extracts list fewer providers than Ofsted's published totals (§6.2), so
-they are kept as separate measures meant for shares. For 31 March 2023 the list is read from the workbook itself
-(its full providers-and-places sheet), not from the short CSV extract, and a list read from a workbook must
-reconcile with the same workbook's totals. The hand-collected market figures (CMA, Ofsted transparency data, LGA
+they are kept as separate measures meant for shares. For 31 March 2022 and 2023 the lists are read from Ofsted's
+workbooks themselves (their full providers-and-places sheets), not from the CSV extracts (2023's is short), and a
+list read from a workbook must reconcile with Ofsted's published totals (Tables 6a/6b). The hand-collected market figures (CMA, Ofsted transparency data, LGA
 research quoted on web pages) are not official statistics; each is kept under the date it was published.
 """
 from __future__ import annotations
@@ -61,11 +61,14 @@ PROVIDER_LISTS = {
     "provider_at_march_2016.csv": ("2016", {"owner": None}),
     "provider_at_march_2017.csv": ("2017", {"owner": None}),
     "provider_at_march_2018_part2.csv": ("2018", {"owner": "Organisation name"}),
-    **{f"provider_at_march_{year}.csv": (str(year), {}) for year in (2019, 2020, 2021, 2022, 2024, 2025)},
+    **{f"provider_at_march_{year}.csv": (str(year), {}) for year in (2019, 2020, 2021, 2024, 2025)},
 }
-# 31 March 2023: the CSV extract is Ofsted's inspected-provider sheet (2,821 children's homes against 3,050
-# published), so the list is read from the workbook's providers-and-places sheet, which holds all 3,050.
-WORKBOOK_LISTS = {ODS: ("2023", "Providers+places_at_31_Mar_2023", {"owner": "Organisation name"})}
+# 31 March 2022 and 2023 are read from Ofsted's workbooks, each's full providers-and-places sheet: the 2023 CSV
+# extract is the inspected-provider sheet (2,821 children's homes against 3,050 published); the 2022 extract
+# happens to be complete (2,798), and the workbook it came from is the publication itself.
+ODS_2022 = "markets/ofsted_csc_data_2022/Childrens_social_care_in_England_2022_underlying_data.ods"
+WORKBOOK_LISTS = {ODS_2022: ("2022", "Providers+places_at_31_Mar_2022", {"owner": "Organisation name"}),
+                  ODS: ("2023", "Providers+places_at_31_Mar_2023", {"owner": "Organisation name"})}
 SEPTEMBER_LIST = "providers_at_sept_14.csv"
 # Provider-list provision types (case-folded) -> the labels used in the ODS time series above.
 PROVISION = {
@@ -177,8 +180,8 @@ def build(manifest, lookup: pd.DataFrame) -> pd.DataFrame:
 
 
 def reconcile(lists: pd.DataFrame, totals: pd.DataFrame, workbook: set[str]) -> None:
-    """A provider list read from a workbook must hold exactly the children's homes and places the workbook's own
-    national table publishes (CSV extracts may be subsets: the catalogue says which years)."""
+    """A provider list read from a workbook must hold exactly the children's homes and places of Ofsted's published
+    national table (CSV extracts may be subsets: the catalogue says which years)."""
     pairs = {"mk.providers_by_sector": "mk.childrens_homes", "mk.places_by_sector": "mk.childrens_homes_places"}
     for listed, published in pairs.items():
         rows = lists[(lists["measure"] == listed) & (lists["geographic_level"] == "national")
