@@ -161,7 +161,8 @@ def totals_sentence(ctx: Context) -> str:
             f"{count(places['value'].iloc[0])} to {count(places['value'].iloc[-1])}. ")
     return text + ("The provider lists for 2015 to 2020 (except 2018) hold only inspected providers and fall short "
                    "of those totals, so they are used here for shares and local counts, not national totals; the "
-                   "2023 list is read from Ofsted's workbook, which matches its totals. Ofsted's joiners-and-leavers "
+                   "2022 and 2023 lists are read from Ofsted's workbooks and match its totals, and no published total "
+                   "is held to check the 2024 and 2025 lists against. Ofsted's joiners-and-leavers "
                    "files (2017 to 2023) are held but not yet read into the book's tables, so homes opening and "
                    "closing are not counted here: only the net change between lists.")
 
@@ -219,8 +220,8 @@ def regional_table(vintage: str, end_year: int | None) -> pd.DataFrame:
     for column in ("homes", "places", "children_looked_after"):
         table[f"{column}_share_percent"] = table[column] / table[column].sum() * 100
     table["places_per_100_children_looked_after"] = table["places"] / table["children_looked_after"] * 100
-    table.attrs.update(year=year, source=sources.cite(list(homes["source"].unique()) + list(places["source"].unique())
-                                                      + list(cla[cla["period"] == year]["source"].unique())))
+    table.attrs.update(year=year, sources=tuple(homes["source"].unique()) + tuple(places["source"].unique())
+                       + tuple(cla[cla["period"] == year]["source"].unique()))   # cited by the section, not here
     return table.sort_values("homes_share_percent", ascending=False)
 
 
@@ -254,7 +255,7 @@ def where(ctx: Context) -> Section:
                       f"31 March {year}: " + "; ".join(
                           f"{r.region} {r.homes_share_percent:.0f}% of homes, {r.children_looked_after_share_percent:.0f}% "
                           f"of children" for r in table.itertuples()) + "."),
-                  table.attrs["source"], "", f"Share of England's total at 31 March {year} (%)")
+                  sources.cite(table.attrs["sources"]), "", f"Share of England's total at 31 March {year} (%)")
     data = table.reset_index(drop=True)
     for column in ("homes", "places", "children_looked_after"):
         data[column] = data[column].astype("int64")
@@ -334,14 +335,14 @@ def independent_placements(vintage: str) -> pd.DataFrame:
     independent = rows[rows["provider"].isin(INDEPENDENT)].groupby(["period", "placement"])["value"].sum()
     out = pd.concat([independent.rename("independent"), total], axis=1).fillna({"independent": 0}).reset_index()
     out["share"] = out["independent"] / out["all_providers"] * 100
-    out.attrs["source"] = cite(rows)
+    out.attrs["sources"] = tuple(rows["source"].str.split(", ").explode().unique())   # cited by the section
     return out
 
 
 def independent_foster_share(vintage: str) -> pd.DataFrame:
     shares = independent_placements(vintage)
     out = shares[shares["placement"] == FOSTER.split("=")[1]].reset_index(drop=True)
-    out.attrs["source"] = shares.attrs["source"]
+    out.attrs["sources"] = shares.attrs["sources"]
     return out
 
 
@@ -382,7 +383,7 @@ def fostering(ctx: Context) -> Section:
                       f"agencies' share of fostered children (Ofsted, {years_span(shares['period'].astype(int))}) and "
                       f"the private or voluntary share of foster placements (DfE, "
                       f"{years_span(dfe['period'].astype(int))}), ending at {last:.0f}%."),
-                  cite(children) + "; " + dfe.attrs["source"], "Share (%)")
+                  cite(children) + "; " + sources.cite(dfe.attrs["sources"]), "Share (%)")
     return Section({"fostering_answer": answer}, data, chart, {"independent_share": last}, str(dfe["period"].iloc[-1]))
 
 
@@ -552,13 +553,21 @@ def risk(ctx: Context) -> Section:
 
 # --- the chapter ----------------------------------------------------------------------------------------------------
 
+SECTION_WORDS = {"who provides": "the providers", "who owns": "ownership", "where": "location",
+                 "fostering": "fostering", "what councils pay": "spending"}
+
+
 def coverage(ctx: Context, sections: dict[str, Section]) -> str:
     """Why sections end in different years: Ofsted's lists, its fostering files and DfE's tables end apart."""
     ends = {name: s.latest for name, s in sections.items() if s.latest}
     if len({march_of(v) if "-" in v else v for v in ends.values()}) <= 1:
         return ""
+    by_end: dict[str, list[str]] = {}
+    for name, latest in ends.items():
+        by_end.setdefault(latest, []).append(SECTION_WORDS.get(name, name))
     return ("Sections end in different years because the files held do: " + listing(
-        [f"{name} ends in {latest}" for name, latest in ends.items()]) + ". Ofsted's provider lists run to 31 March "
+        [f"{listing(names)} end{'s' if len(names) == 1 else ''} in {latest}" for latest, names in by_end.items()])
+            + ". Ofsted's provider lists run to 31 March "
             "2025, its fostering files to 2018-19, and section 251 spending to 2021-22 for England (2018-19 for "
             "local authorities); later releases are public but not among the files held.")
 
