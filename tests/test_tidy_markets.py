@@ -226,3 +226,42 @@ def test_ods_dates_must_be_31_march():
     assert markets._ods_year(pd.Timestamp("2022-03-31"), "f.ods") == "2022"
     with pytest.raises(CscError, match=r"f\.ods: column 'Date' has value '30-Sep-14'"):
         markets._ods_year("30-Sep-14", "f.ods")
+
+
+WORKBOOK = "markets-childrens-social-care-in-england-2023-underlying-data"
+
+
+def test_2023_list_read_from_the_workbook_reconciles_with_its_totals(table):
+    """The 2023 CSV extract lists 2,821 homes (the inspected subset); the workbook's providers-and-places sheet holds
+    all 3,050 homes and 11,857 places of Tables 6a/6b, with 2,466 private homes (8,885 places), counted by hand."""
+    homes = value(table, "mk.providers_by_sector", "2023", breakdown=HOMES)
+    assert homes.value == 3050 and homes.source == WORKBOOK
+    assert value(table, "mk.places_by_sector", "2023", breakdown=HOMES).value == 11857
+    assert value(table, "mk.providers_by_sector", "2023", breakdown=f"{HOMES}; sector=Private").value == 2466
+    assert value(table, "mk.places_by_sector", "2023", breakdown=f"{HOMES}; sector=Private").value == 8885
+    assert "markets-ofsted-providers-at-31-march-provider-at-march-2023" not in set(table.source)
+    assert value(table, "mk.providers_by_sector", "2022", breakdown=HOMES).source == \
+        "markets-childrens-social-care-in-england-2022-underlying-data"
+
+
+def test_reconcile_stops_when_a_workbook_list_disagrees_with_its_totals():
+    lists = pd.DataFrame({"measure": ["mk.providers_by_sector"], "geographic_level": ["national"],
+                          "breakdown": [HOMES], "period": ["2023"], "value": [3049.0], "source": ["wb"]})
+    totals = pd.DataFrame({"measure": ["mk.childrens_homes"], "period": ["2023"], "value": [3050.0]})
+    with pytest.raises(CscError, match=r"^wb: the 2023 provider list has 3,049 for mk.childrens_homes, but the "
+                                       r"workbook's national table has 3,050$"):
+        markets.reconcile(lists, totals, {"wb"})
+    markets.reconcile(lists.assign(source="a csv extract"), totals, {"wb"})  # CSV subsets are allowed
+
+
+def test_hand_collected_figures_kept_under_their_publication_month(table):
+    """CMA interim (Oct 2021): £3,830 a week and 23% margin for children's homes; LGA (Dec 2020): 40% of foster
+    placements independent; Ofsted (2022): the 10 largest owners hold 33%."""
+    price = value(table, "mk.cma_average_weekly_price", "2020", breakdown=HOMES)
+    assert price.value == 3830 and price.release == "2021-10" and price.unit == "gbp"
+    assert value(table, "mk.cma_operating_margin", "2020", breakdown=HOMES).value == 23
+    assert value(table, "mk.lga_independent_share_placements", "2020",
+                 breakdown="placement=Foster placements").value == pytest.approx(40)
+    assert value(table, "mk.ofsted_largest_owners_share", "2022",
+                 breakdown="owners=largest 10; of=all homes").release == "2022-03"
+    assert value(table, "mk.lga_spend_independent_placements", "2019-20").value == 2e9

@@ -1,8 +1,11 @@
 """Markets: Ofsted children's social care providers and places, and fostering capacity by sector (data-notes §6).
 
 Totals come from Ofsted's national time series (2023 ODS, tables 6a/6b). The provider-level lists give sector,
-LA and owner splits, but several years list fewer providers than Ofsted's published totals (§6.2), so they are
-kept as separate measures meant for shares.
+LA and owner splits, but several years' CSV extracts list fewer providers than Ofsted's published totals (§6.2), so
+they are kept as separate measures meant for shares. For 31 March 2022 and 2023 the lists are read from Ofsted's
+workbooks themselves (their full providers-and-places sheets), not from the CSV extracts (2023's is short), and a
+list read from a workbook must reconcile with Ofsted's published totals (Tables 6a/6b). The hand-collected market figures (CMA, Ofsted transparency data, LGA
+research quoted on web pages) are not official statistics; each is kept under the date it was published.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import pandas as pd
 
 from ..errors import CscError
 from ..geography import ENGLAND
-from ..readers import parse_cells, read_text
+from ..readers import parse_cells, read_csv, read_text
 from . import source
 from .schema import COLUMNS
 
@@ -58,8 +61,14 @@ PROVIDER_LISTS = {
     "provider_at_march_2016.csv": ("2016", {"owner": None}),
     "provider_at_march_2017.csv": ("2017", {"owner": None}),
     "provider_at_march_2018_part2.csv": ("2018", {"owner": "Organisation name"}),
-    **{f"provider_at_march_{year}.csv": (str(year), {}) for year in range(2019, 2026)},
+    **{f"provider_at_march_{year}.csv": (str(year), {}) for year in (2019, 2020, 2021, 2024, 2025)},
 }
+# 31 March 2022 and 2023 are read from Ofsted's workbooks, each's full providers-and-places sheet: the 2023 CSV
+# extract is the inspected-provider sheet (2,821 children's homes against 3,050 published); the 2022 extract
+# happens to be complete (2,798), and the workbook it came from is the publication itself.
+ODS_2022 = "markets/ofsted_csc_data_2022/Childrens_social_care_in_England_2022_underlying_data.ods"
+WORKBOOK_LISTS = {ODS_2022: ("2022", "Providers+places_at_31_Mar_2022", {"owner": "Organisation name"}),
+                  ODS: ("2023", "Providers+places_at_31_Mar_2023", {"owner": "Organisation name"})}
 SEPTEMBER_LIST = "providers_at_sept_14.csv"
 # Provider-list provision types (case-folded) -> the labels used in the ODS time series above.
 PROVISION = {
@@ -98,6 +107,49 @@ LA_ALIASES = {
 WALES = {"cardiff", "conwy", "newport", "wrexham"}
 LARGEST_OWNERS = (10, 15)
 
+HAND_COLLECTED = "markets/hand_collected_market_figures.csv"
+# figure_id -> (measure, period, breakdown, published, scale). Not official statistics: each row is a figure quoted
+# on a public web page, kept under the month it was published ('2021-10'), so a check can tell what the review (June
+# 2021) could have seen. Shares given as fractions (0.4) are scaled to per cent.
+HAND_FIGURES = {
+    "cma_interim_ch_avg_weekly_price_largest": ("mk.cma_average_weekly_price", "2020", f"provision={CHILDRENS_HOME}",
+                                                "2021-10", 1),
+    "cma_interim_ifa_avg_weekly_price": ("mk.cma_average_weekly_price", "2020", "provision=Independent fostering agency",
+                                         "2021-10", 1),
+    "cma_interim_ch_operating_margin_largest": ("mk.cma_operating_margin", "2020", f"provision={CHILDRENS_HOME}",
+                                                "2021-10", 1),
+    "cma_interim_ifa_operating_margin": ("mk.cma_operating_margin", "2020", "provision=Independent fostering agency",
+                                         "2021-10", 1),
+    "cma_interim_largest15_revenue_fy2020": ("mk.cma_largest_providers_revenue", "2020", "owners=largest 15",
+                                             "2021-10", 1e6),
+    "cma_interim_unregulated_under16_2018_19": ("mk.unregulated_under16", "2019", "", "2021-10", 1),
+    "cma_interim_pe_owned_top10_ch_providers": ("mk.private_equity_owned_largest", "2021", "owners=largest 10",
+                                                "2021-10", 1),
+    "ofsted_top10_private_owners_share_homes_places_2022": ("mk.ofsted_largest_owners_share", "2022",
+                                                            "owners=largest 10; of=all homes", "2022-03", 1),
+    "ofsted_21_largest_share_private_homes_2022": ("mk.ofsted_largest_owners_share", "2022",
+                                                   "owners=largest 21; of=private homes", "2022-03", 1),
+    "ofsted_21_largest_share_all_homes_2022": ("mk.ofsted_largest_owners_share", "2022",
+                                               "owners=largest 21; of=all homes", "2022-03", 1),
+    "lga_independent_share_foster_placements": ("mk.lga_independent_share_placements", "2020",
+                                                "placement=Foster placements", "2020-12", 100),
+    "lga_independent_share_ch_placements": ("mk.lga_independent_share_placements", "2020",
+                                            "placement=Children's homes", "2020-12", 100),
+    "lga_la_spend_independent_placements": ("mk.lga_spend_independent_placements", "2019-20", "", "2020-12", 1e9),
+}
+# Figures in the file the book does not use (approximate coverage notes, single-company counts, press summaries).
+HAND_SKIPPED = {"cma_interim_largest15_share_ch_placements", "cma_interim_largest15_share_ifa_placements",
+                "cma_interim_home_level_dataset_homes", "cma_final_market_size_uk",
+                "ofsted_21_largest_companies_homes_2022", "ofsted_caretech_share_private_homes_2022",
+                "ofsted_single_private_homes_2022", "ofsted_single_private_ifas_2022", "ofsted_7_largest_ifa_places_2022",
+                "ofsted_private_ifa_places_2022", "ofsted_outcomes_first_ifa_places_2022"}
+HAND_UNITS = {"mk.cma_average_weekly_price": ("gbp", "fixed"), "mk.cma_operating_margin": ("percent", "fixed"),
+              "mk.cma_largest_providers_revenue": ("gbp", "fixed"), "mk.unregulated_under16": ("count", "year_to_31_march"),
+              "mk.private_equity_owned_largest": ("count", "fixed"),
+              "mk.ofsted_largest_owners_share": ("percent", "at_31_march"),
+              "mk.lga_independent_share_placements": ("percent", "fixed"),
+              "mk.lga_spend_independent_placements": ("gbp", "financial_year")}
+
 FOSTERING_WORKBOOK = "markets/fostering/Fostering_in_England_2017-18_dataset.xlsx"
 FOSTERING_TREND_SHEET = "Trend Data 2012-18"
 FOSTERING_LA_2019 = "markets/fostering/Local_authority_level_fostering_data_2018_to_2019.csv"
@@ -120,8 +172,26 @@ TRI_BOROUGH = "London Tri-borough"
 
 def build(manifest, lookup: pd.DataFrame) -> pd.DataFrame:
     areas = AreaNames(lookup)
-    return pd.concat([time_series(manifest), provider_lists(manifest, areas), fostering_trend(manifest),
-                      fostering_la_2019(manifest, areas)], ignore_index=True)[COLUMNS]
+    totals = time_series(manifest)
+    lists = provider_lists(manifest, areas)
+    reconcile(lists, totals, {source(manifest, path).id for path in WORKBOOK_LISTS})
+    return pd.concat([totals, lists, fostering_trend(manifest), fostering_la_2019(manifest, areas),
+                      hand_collected(manifest)], ignore_index=True)[COLUMNS]
+
+
+def reconcile(lists: pd.DataFrame, totals: pd.DataFrame, workbook: set[str]) -> None:
+    """A provider list read from a workbook must hold exactly the children's homes and places of Ofsted's published
+    national table (CSV extracts may be subsets: the catalogue says which years)."""
+    pairs = {"mk.providers_by_sector": "mk.childrens_homes", "mk.places_by_sector": "mk.childrens_homes_places"}
+    for listed, published in pairs.items():
+        rows = lists[(lists["measure"] == listed) & (lists["geographic_level"] == "national")
+                     & (lists["breakdown"] == f"provision={CHILDRENS_HOME}") & lists["source"].isin(workbook)]
+        for row in rows.itertuples():
+            total = totals[(totals["measure"] == published) & (totals["period"] == row.period)]["value"]
+            if len(total) != 1 or total.iloc[0] != row.value:
+                raise CscError(f"{row.source}: the {row.period} provider list has {row.value:,.0f} for {published}, "
+                               f"but the workbook's national table has "
+                               f"{', '.join(f'{v:,.0f}' for v in total) or 'none'}")
 
 
 # --- Ofsted national time series (2023 ODS) -------------------------------------------------------------------
@@ -216,9 +286,11 @@ class AreaNames:
         return table.loc[names.values].reset_index(drop=True)
 
 
-def read_provider_list(src, columns: dict[str, str | None]) -> pd.DataFrame:
-    """A provider list with its 0-4 preamble rows skipped; one row per provider, labels harmonised."""
-    raw = pd.read_csv(io.StringIO(read_text(src)), header=None, dtype=str, keep_default_na=False)
+def read_provider_list(src, columns: dict[str, str | None], sheet: str | None = None) -> pd.DataFrame:
+    """A provider list (a CSV, or a workbook sheet) with its 0-4 preamble rows skipped; one row per provider,
+    labels harmonised."""
+    raw = (pd.read_csv(io.StringIO(read_text(src)), header=None, dtype=str, keep_default_na=False) if sheet is None
+           else workbook_sheet(src, sheet))
     first = raw[0].str.strip()
     starts = first.index[first.isin(["Web link", "URN"])]
     if not len(starts) or starts[0] > 6:
@@ -242,16 +314,37 @@ def read_provider_list(src, columns: dict[str, str | None]) -> pd.DataFrame:
     return out
 
 
+def workbook_sheet(src, sheet: str) -> pd.DataFrame:
+    """One ODS sheet as text cells (numbers without a trailing '.0'), like a CSV read with dtype=str."""
+    if not src.raw_path.is_file():
+        raise CscError(f"{src.raw_path}: missing; run `make data` (manifest entry {src.id})")
+    try:
+        cells = pd.read_excel(src.raw_path, sheet_name=sheet, engine="calamine", header=None, dtype=object)
+    except ValueError as exc:
+        raise CscError(f"{src.raw_path}: cannot read sheet {sheet!r} ({exc})") from None
+
+    def text(cell) -> str:
+        if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+            return ""
+        if isinstance(cell, float) and cell.is_integer():
+            return str(int(cell))
+        return str(cell)
+    return cells.map(text)
+
+
 def provider_lists(manifest, areas: AreaNames) -> pd.DataFrame:
-    return pd.concat([provider_counts(source(manifest, LISTS + name), period, {**STANDARD, **overrides}, areas,
-                                      september=name == SEPTEMBER_LIST)
-                      for name, (period, overrides) in PROVIDER_LISTS.items()], ignore_index=True)
+    csvs = [provider_counts(source(manifest, LISTS + name), period, {**STANDARD, **overrides}, areas,
+                            september=name == SEPTEMBER_LIST)
+            for name, (period, overrides) in PROVIDER_LISTS.items()]
+    sheets = [provider_counts(source(manifest, path), period, {**STANDARD, **overrides}, areas, sheet=sheet)
+              for path, (period, sheet, overrides) in WORKBOOK_LISTS.items()]
+    return pd.concat(csvs + sheets, ignore_index=True)
 
 
 def provider_counts(src, period: str, columns: dict[str, str | None], areas: AreaNames,
-                    september: bool = False) -> pd.DataFrame:
+                    september: bool = False, sheet: str | None = None) -> pd.DataFrame:
     """One provider list -> providers and places by provision and sector, and owner concentration."""
-    providers = read_provider_list(src, columns)
+    providers = read_provider_list(src, columns, sheet)
     year = int(period) + 1 if september else int(period)  # 30 Sept 2014: authorities of 2014-15
     where = areas.resolve(providers["la"], year, src.raw_path, columns["la"])
     providers = pd.concat([providers.reset_index(drop=True), where], axis=1)
@@ -308,6 +401,28 @@ def _owner_shares(providers: pd.DataFrame, period: str, src) -> pd.DataFrame:
     return _national("mk.childrens_homes_largest_owners_share", [period] * len(shares), "at_31_march",
                      [f"owners=largest {n}" for n in LARGEST_OWNERS], shares, [""] * len(shares), src,
                      unit="percent")
+
+
+# --- Hand-collected market figures (not official statistics) ---------------------------------------------------
+
+def hand_collected(manifest) -> pd.DataFrame:
+    """The CMA's, Ofsted's transparency and the LGA's published figures, each under the month it was published."""
+    src = source(manifest, HAND_COLLECTED)
+    frame = read_csv(src, required=["figure_id", "value", "geography"])
+    ids = frame["figure_id"].str.strip()
+    unknown = set(ids) - set(HAND_FIGURES) - HAND_SKIPPED
+    if unknown:
+        raise CscError(f"{src.raw_path}: column 'figure_id' has unmapped value {sorted(unknown)[0]!r}")
+    frame = frame[ids.isin(list(HAND_FIGURES))].reset_index(drop=True)
+    spec = pd.DataFrame([HAND_FIGURES[i] for i in frame["figure_id"].str.strip()],
+                        columns=["measure", "period", "breakdown", "release", "scale"])
+    values, status = parse_cells(frame["value"], src.raw_path, "value", {""})
+    return pd.DataFrame({
+        "measure": spec["measure"], "period": spec["period"],
+        "period_type": spec["measure"].map(lambda m: HAND_UNITS[m][1]), "geographic_level": "national",
+        "area_code": ENGLAND, "la_code": "", "area_name": "England", "breakdown": spec["breakdown"],
+        "value": values * spec["scale"], "status": status, "unit": spec["measure"].map(lambda m: HAND_UNITS[m][0]),
+        "release": spec["release"], "source": src.id})
 
 
 # --- Fostering ------------------------------------------------------------------------------------------------
