@@ -211,6 +211,7 @@ def too_few(data: Data, why: str, review: Figure | None = None, alternatives=(),
 
 # The chapters' checks register themselves on import.
 from . import family_help  # noqa: E402,F401
+from . import care_system  # noqa: E402,F401
 
 
 # --- presentation --------------------------------------------------------------------------------------------------
