@@ -295,13 +295,15 @@ def where(ctx: Context) -> Section:
         sentences["where_answer"] = (f"Placement types are not published for {ctx.area_name} in the files held, or "
                                      "the numbers are too few to share.")
     else:
-        kinship = places.reindex(columns=list(KINSHIP)).sum(axis=1, min_count=1)
+        kinship = places.reindex(columns=list(KINSHIP)).sum(axis=1, min_count=1).dropna()
+        if (kinship.index >= 2018).any():  # the SFR 2010 point sits eight years before the EES series: not joined
+            kinship = kinship[kinship.index >= 2018]
         shares = {}
         for key, label in PLACEMENTS.items():
             values = kinship if key == "kinship" else places.get(key)
             if values is None:
                 continue
-            shares[label] = {y: values[y] / stock[y] * 100 for y in years if values.get(y) == values.get(y)}
+            shares[label] = {y: values[y] / stock[y] * 100 for y in years if y in values.index and values[y] == values[y]}
         long = pd.DataFrame([(y, label, v) for label, by in shares.items() for y, v in by.items()],
                             columns=["year", "placement", "percent_of_children_looked_after"])
         last = max(years)

@@ -44,7 +44,7 @@ def share_of(part: float | None, whole: float | None, label: str, arithmetic: st
         return Figure(label, None, "not published" if part is None or whole is None else "too few to share",
                       "", tuple(x for x in (part, whole) if x is not None))
     pct = part / whole * 100
-    return Figure(label, pct, f"{pct:.1f}%", arithmetic or f"{count(part)} / {count(whole)}", (part, whole))
+    return Figure(label, pct, f"{pct:.1f}%", arithmetic or f"{count(part)} / {count(whole)}", (whole,))
 
 
 def breakdown_sum(measure: str, area: str, period: str | None, vintage: str, keys) -> float | None:
@@ -213,6 +213,8 @@ def teen_share(area: str, period: str | None, vintage: str, minus_uasc: bool = F
 def teenagers(claim, area, data, **_):
     end = held_year(data, "cla.by_age", area, "age=10 to 15 years",
                     wanted=REVIEW_YEAR if data.key == "review" else "9999")
+    if end is None:
+        return too_few(data, "ages are not published for this area")
     review = teen_share(area, end, data.vintage)
     base = teen_share(area, "2011", data.vintage)
     parts = [share_of(figure("cla.by_age", area, end, data.vintage, breakdown=k),
