@@ -13,10 +13,9 @@ import pandas as pd
 
 from .. import derived, funnel, query, sources
 from ..chapter import Context
-from ..errors import UsageError
 from ..geography import ENGLAND
 from . import SMALL_NUMBER, Chart, Section, change, count, leaders, listing, movement, ordinal, too_small
-from .family_help import base_year, cite, coverage, gaps
+from .family_help import base_year, coverage, gaps
 
 FLOWS = {"cla.children_looked_after": "Looked after at 31 March", "cla.starts": "Started during the year",
          "cla.ceased": "Ceased during the year"}
@@ -49,18 +48,26 @@ TOO_FEW = f"too few to compare (fewer than {SMALL_NUMBER})"
 TOO_FEW_TO_SHARE = f"too few to share (fewer than {SMALL_NUMBER})"
 
 
+@lru_cache(maxsize=4096)
+def published(measure: str, area: str, vintage: str, boundary: str, breakdown: str | None = "") -> pd.DataFrame:
+    """One area's rows of a measure (breakdown=None: every breakdown), kept for the run: a chapter reads the same
+    series in several sections, and the every-area test reads them for every area (callers never modify them)."""
+    if breakdown is None:
+        return query.by_breakdown(measure, area, vintage, boundary=boundary)
+    return query.series(measure, area=area, vintage=vintage, breakdown=breakdown, boundary=boundary)
+
+
 def series(ctx: Context, measure: str, breakdown: str = "") -> pd.Series:
     """One measure for the area by year (int), published numbers only, cut at end_year."""
-    rows = ctx.upto(query.series(measure, area=ctx.area, vintage=ctx.vintage, breakdown=breakdown,
-                                 boundary=ctx.boundary)).dropna(subset=["value"])
+    rows = ctx.upto(published(measure, ctx.area, ctx.vintage, ctx.boundary, breakdown)).dropna(subset=["value"])
     return pd.Series(rows["value"].values, index=rows["period"].astype(int), dtype="float64")
 
 
 def breakdowns(ctx: Context, measure: str) -> pd.DataFrame:
     """Every breakdown of a count measure for the area: year x breakdown, published numbers only."""
-    rows = ctx.upto(query.by_breakdown(measure, ctx.area, ctx.vintage, boundary=ctx.boundary))
-    rows = rows.dropna(subset=["value"]).assign(year=lambda f: f["period"].astype(int))
-    return rows.pivot_table(index="year", columns="breakdown", values="value", aggfunc="sum")
+    rows = ctx.upto(published(measure, ctx.area, ctx.vintage, ctx.boundary, None)).dropna(subset=["value"])
+    wide = rows.set_index([rows["period"].astype(int).rename("year"), "breakdown"])["value"].unstack()
+    return wide.sort_index()
 
 
 def share(part: float | None, whole: float | None) -> float | None:
@@ -74,15 +81,17 @@ def pct(x: float | None) -> str:
     return "not published" if x is None else f"{x:.0f}%"
 
 
+BY_BREAKDOWN = {"cla.by_age", "cla.by_placement", "cla.care_leavers_activity"}   # held only with a breakdown
+
+
 def sources_of(ctx: Context, *measures: str) -> str:
-    files = []
+    """The files behind a chart: every source of the rows it shows (a summed group names each member's file)."""
+    files: set[str] = set()
     for m in measures:
-        try:
-            frame = query.series(m, area=ctx.area, vintage=ctx.vintage, boundary=ctx.boundary)
-        except UsageError:  # a measure held only by breakdown
-            frame = query.by_breakdown(m, ctx.area, ctx.vintage, boundary=ctx.boundary)
-        files += list(ctx.upto(frame).dropna(subset=["value"])["source"])
-    return cite(pd.DataFrame({"source": files})) if files else ""
+        frame = published(m, ctx.area, ctx.vintage, ctx.boundary, None if m in BY_BREAKDOWN else "")
+        for text in ctx.upto(frame).dropna(subset=["value"])["source"].unique():
+            files.update(text.split(", "))
+    return sources.cite(files) if files else ""
 
 
 # --- 1. how many, and why the number rose -------------------------------------------------------------------------
@@ -96,8 +105,8 @@ def rates(ctx: Context) -> pd.Series:
 
 
 def numbers(ctx: Context, baseline_year: int = 2010) -> Section:
-    frames = [ctx.upto(query.series(m, area=ctx.area, vintage=ctx.vintage, boundary=ctx.boundary))
-              .assign(stage=label, measure=m) for m, label in FLOWS.items()]
+    frames = [ctx.upto(published(m, ctx.area, ctx.vintage, ctx.boundary)).assign(stage=label, measure=m)
+              for m, label in FLOWS.items()]
     flows = pd.concat(frames, ignore_index=True)
     flows["year"] = flows["period"].astype(int)
     held = flows.dropna(subset=["value"])
@@ -191,13 +200,25 @@ def numbers(ctx: Context, baseline_year: int = 2010) -> Section:
     return section
 
 
+@lru_cache(maxsize=1)
+def every_release() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """2019 and 2020 counts and rates in every release held, by area (read once per run)."""
+    def rows(measure):
+        frame = query.table("cla", measure)
+        return frame[(frame["breakdown"] == "") & frame["period"].isin(["2019", "2020"])]
+    counts, rates = rows("cla.children_looked_after"), rows("cla.rate_per_10000")
+    by_area = dict(tuple(rates.groupby("area_code")))
+    return {code: (part, by_area.get(code, rates.iloc[:0])) for code, part in counts.groupby("area_code")}
+
+
 def revisions(ctx: Context) -> pd.DataFrame | None:
     """The same years in every release held: DfE revises back years and re-bases rates on new populations."""
     if ctx.boundary != "as_published":
         return None
-    table = query.table("cla", "cla.children_looked_after")
-    rate = query.table("cla", "cla.rate_per_10000")
-    pick = lambda t, y: t[(t["area_code"] == ctx.area) & (t["breakdown"] == "") & (t["period"] == y)]  # noqa: E731
+    if ctx.area not in every_release():
+        return None
+    table, rate = every_release()[ctx.area]
+    pick = lambda t, y: t[t["period"] == y]  # noqa: E731
     out = []
     for release in sorted(set(pick(table, "2020")["release"]) | set(pick(table, "2019")["release"])):
         row = {"Release": release}
@@ -469,6 +490,8 @@ def after_care(ctx: Context) -> Section:
     y0, y1 = int(wide.index.min()), int(wide.index.max())
     neet = wide.get("Not in education, employment or training")
     he = wide.get("In higher education")
+    if neet is not None and (y1 not in neet.dropna().index or y0 not in neet.dropna().index):
+        neet = None
     unknown = table.loc[y1].get(key(UNKNOWN))
     young = table.loc[y1].get(key(NEET, "17 to 18")), table.loc[y1].get(key(TOTAL, "17 to 18"))
     answer = (f"Of {count(total[y1])} care leavers aged 19 to 21 in {ctx.area_name} in {y1}, "
@@ -528,8 +551,12 @@ def foster_spread(vintage: str) -> tuple[int, pd.Series, str]:
 
 
 def la_year(ctx: Context) -> str:
-    held = query.measure_rows("cla.children_looked_after", vintage=ctx.vintage, level="local_authority")["period"]
-    return str(min(int(held.max()), ctx.end_year or 9999))
+    return str(min(latest_la_year(ctx.vintage), ctx.end_year or 9999))
+
+
+@lru_cache(maxsize=2)
+def latest_la_year(vintage: str) -> int:
+    return int(query.measure_rows("cla.children_looked_after", vintage=vintage, level="local_authority")["period"].max())
 
 
 def variation(ctx: Context) -> Section:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import query
 from ..analysis import SMALL_NUMBER, count, too_small
-from ..analysis.care_system import COMPOSITE, FOSTER, KINSHIP, S20, CARE_ORDERS, foster_spread
+from ..analysis.care_system import CARE_ORDERS, COMPOSITE, FOSTER, KINSHIP, S20, foster_spread, published
 from ..geography import ENGLAND
 from . import CHECKS, Data, Figure, Judgement, about, check, too_few, verdict_by_conclusion
 from .family_help import figure, growth
@@ -34,8 +34,8 @@ def latest_year(data: Data, measure: str, area: str, breakdown: str = "") -> str
 def held_year(data: Data, measure: str, area: str, breakdown: str = "", wanted: str = REVIEW_YEAR) -> str | None:
     """The review's year when it is published for the area, else the latest year held before it (LA placement and
     legal-status figures stop in 2019 in the files held)."""
-    rows = query.series(measure, area=area, vintage=data.vintage, breakdown=breakdown).dropna(subset=["value"])
-    held = [p for p in data.upto(list(rows["period"])) if p <= wanted]
+    _, rows = query.series_records(measure, area=area, vintage=data.vintage, breakdown=breakdown)
+    held = [p for p in data.upto([r["period"] for r in rows if r["value"] == r["value"]]) if p <= wanted]
     return held[-1] if held else None
 
 
@@ -237,8 +237,8 @@ def teenagers(claim, area, data, **_):
                          f"the share aged 10 or over rose {rise:.0f} points from 2011 to {end}, but excluding UASC "
                          f"it rose only {net:.0f}", end)
     return Judgement(data, review, alternatives, "reproduced with caveats",
-                     f"{review.shown} were aged 10 or over in {end}, {rise:.0f} points more than in 2011 ({net:.0f} "
-                     "excluding UASC); this is the stock at 31 March — age on entry is published in DfE's tables of "
+                     f"{review.shown} were aged 10 or over in {end}, {rise:.0f} points more than in 2011"
+                     + (f" ({net:.0f} excluding UASC)" if net is not None else "") + "; this is the stock at 31 March — age on entry is published in DfE's tables of "
                      "children starting care, not among the files parsed here — and the review's exact wording is "
                      "unconfirmed", end)
 
@@ -248,7 +248,7 @@ def legal_status(claim, area, data, **_):
     end = held_year(data, "cla.by_legal_status", area, S20, wanted=REVIEW_YEAR if data.key == "review" else "9999")
     if end is None:
         return too_few(data, "legal status is not published for this area")
-    statuses = query.by_breakdown("cla.by_legal_status", area, data.vintage)
+    statuses = published("cla.by_legal_status", area, data.vintage, "as_published", None)
 
     def shares(period: str) -> tuple[Figure, Figure]:
         rows = statuses[statuses["period"] == period].dropna(subset=["value"])
@@ -285,6 +285,8 @@ def legal_status(claim, area, data, **_):
 @check("CS-15")
 def uasc(claim, area, data, **_):
     end = held_year(data, "cla.uasc", area)
+    if end is None:
+        return too_few(data, "UASC counts are not published for this area")
     n = figure("cla.uasc", area, end, data.vintage)
     review = Figure(f"UASC looked after at 31 March {end}", n, count(n) if n is not None else "not published")
     alternatives = [share_of(n, figure(CLA, area, end, data.vintage), f"Share of all children looked after, {end}")]
@@ -319,6 +321,8 @@ def uasc(claim, area, data, **_):
 @check("CS-6")
 def placement_types(claim, area, data, **_):
     end = held_year(data, "cla.by_placement", area, FOSTER)
+    if end is None:
+        return too_few(data, "placement types are not published for this area")
     total = figure(CLA, area, end, data.vintage)
     foster = share_of(figure("cla.by_placement", area, end, data.vintage, breakdown=FOSTER), total,
                       f"Foster care, 31 March {end}")
@@ -358,6 +362,8 @@ def placement_types(claim, area, data, **_):
 @check("CS-7")
 def far_from_home(claim, area, data, **_):
     end = held_year(data, "cla.placed_outside_la", area)
+    if end is None:
+        return too_few(data, "placement locality is not published for this area")
     total = figure(CLA, area, end, data.vintage)
     outside = share_of(figure("cla.placed_outside_la", area, end, data.vintage), total,
                        f"Placed outside the LA boundary, 31 March {end}")
@@ -445,6 +451,8 @@ def adoptions(claim, area, data, **_):
         return too_few(data, "adoptions are not published for this area")
     end = REVIEW_YEAR if data.key == "review" and REVIEW_YEAR in periods else periods[-1]
     before = periods[periods.index(end) - 1] if periods.index(end) else None
+    if before is None:
+        return too_few(data, "only one year of adoptions is published for this area", period=end)
     review = growth("cla.adopted", area, end, before, data.vintage, f"Adoptions, {end} on {before}")
     held = rows[rows["period"].isin([p for p in periods if p <= end])]
     peak = held.loc[held["value"].idxmax(), "period"]
@@ -486,6 +494,8 @@ def leaver_period(data: Data, area: str) -> str | None:
 @check("CS-12")
 def care_leavers_neet(claim, area, data, **_):
     end = leaver_period(data, area)
+    if end is None:
+        return too_few(data, "care leavers' activity is not published for this area")
     review = leaver_share(area, end, data.vintage, "Total not in education, employment or training")
     alternatives = [leaver_share(area, end, data.vintage, "Total information not known"),
                     Figure("All young people aged 19 to 21 (the review's 1 in 8)", None,
@@ -506,6 +516,8 @@ def care_leavers_neet(claim, area, data, **_):
 @check("CS-13")
 def university(claim, area, data, **_):
     end = leaver_period(data, area)
+    if end is None:
+        return too_few(data, "care leavers' activity is not published for this area")
     review = leaver_share(area, end, data.vintage, "Higher education i.e. studies beyond A level")
     alternatives = [Figure("Entry to higher education by age 23 (cumulative)", None,
                            "not checked with the data held: DfE's widening participation statistics (linked pupil "
