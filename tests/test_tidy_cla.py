@@ -190,3 +190,14 @@ def test_placement_stability_and_need_from_characteristics(table):
     three = "placements=With 3 or more placements during the year"
     assert value(table, "cla.by_placements_in_year", "2021", "2021", breakdown=three) == 7230
     assert value(table, "cla.by_need", "2021", "2021", breakdown="need=N1. Abuse or neglect") > 50000
+
+
+def test_placement_stability_files(table):
+    """2021 release (7,230 with 3+ placements, as its characteristics file), 2023 and 2025 renamed columns."""
+    three = "stability=3 or more placements during the year"
+    assert value(table, "cla.placement_stability", "2021", "2021", breakdown=three) == 7230
+    assert value(table, "cla.placement_stability", "2023", "2023", breakdown=three) == 8630
+    assert value(table, "cla.placement_stability", "2025", "2025", breakdown=three) == 8500
+    same = "stability=Under 16 in care 2.5 years: same placement or carer for 2 years"
+    assert value(table, "cla.placement_stability", "2023", "2023", breakdown=same) == 20350
+    assert (table[table.measure == "cla.placement_stability"].geographic_level == "local_authority").any()

@@ -391,23 +391,43 @@ def where(ctx: Context) -> Section:
                                    "in the files held.") + (
         " Placement outside the boundary is not always far: for a small authority it can be a few miles, so distance "
         "is the better guide." if bits else "")
-    stability = breakdowns(ctx, "cla.by_placements_in_year")
-    three = "placements=With 3 or more placements during the year"
-    if len(stability) and three in stability:
-        s = stability[three].dropna()
-        y0, y1 = int(s.index.min()), int(s.index.max())
-        sentences["where_stability"] = (
-            f"Stability: {count(s[y1])} children looked after at 31 March {y1} had three or more placements during the "
-            f"year ({share(s[y1], stock.get(y1)):.0f}% of all children looked after), against {count(s[y0])} in {y0}. "
-            "The files held carry this only to 2022 and only for England; long-term stability (children under 16 in "
-            "the same placement for two years) is published in files not parsed here.")
-    else:
-        sentences["where_stability"] = (f"Placement stability is not published for {ctx.area_name} in the files held "
-                                        "(the national figures held stop in 2022).")
+    sentences["where_stability"] = stability_sentence(ctx)
     latest = str(max(years)) if years else ""
     section = Section(sentences, data, chart, {}, latest)
     section.figures["marks"] = marks
     return section
+
+
+STABLE = {"three": "stability=3 or more placements during the year", "all": "stability=All children looked after at 31 March",
+          "same": "stability=Under 16 in care 2.5 years: same placement or carer for 2 years",
+          "long": "stability=Under 16 in care 2.5 years: all"}
+
+
+def stability_sentence(ctx: Context) -> str:
+    """Short-term and long-term placement stability, each as a share of its own published total."""
+    table = breakdowns(ctx, "cla.placement_stability")
+    parts = []
+    for part, whole, words in (("three", "all", "had three or more placements during the year"),
+                               ("same", "long", "of children under 16 in care for two and a half years or more had "
+                                                "lived in the same placement or with the same carer for two years")):
+        if STABLE[part] not in table or STABLE[whole] not in table:
+            continue
+        both = table[[STABLE[part], STABLE[whole]]].dropna()
+        both = both[both[STABLE[whole]] >= SMALL_NUMBER]
+        if both.empty:
+            continue
+        y0, y1 = int(both.index.min()), int(both.index.max())
+        now = both.loc[y1, STABLE[part]] / both.loc[y1, STABLE[whole]] * 100
+        then = both.loc[y0, STABLE[part]] / both.loc[y0, STABLE[whole]] * 100
+        parts.append(f"in {y1}, {now:.0f}% {'of children looked after at 31 March ' if part == 'three' else ''}{words}"
+                     + (f" ({then:.0f}% in {y0})" if y0 != y1 else ""))
+    if not parts:
+        return f"Placement stability for {ctx.area_name} is not published or is {TOO_FEW_TO_SHARE}."
+    text = f"Stability in {ctx.area_name}: " + "; ".join(parts) + "."
+    if len(parts) == 2 or "same placement" in text:
+        text += (" The long-term measure counted the same placement in the 2021 release and the same carer from the "
+                 "2023 release, so its years before and after that change are not strictly comparable.")
+    return text
 
 
 # --- 4. how children leave care -------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ MEASURES = {
     "cla.by_need_percent": ("percent", STOCK),
     "cla.by_placements_in_year": ("count", STOCK),
     "cla.by_placements_in_year_percent": ("percent", STOCK),
+    "cla.placement_stability": ("count", STOCK),
     "cla.by_placement_provider": ("count", STOCK),
     "cla.placed_outside_la": ("count", STOCK),
     "cla.by_placement_distance": ("count", STOCK),
@@ -136,6 +137,23 @@ CARE_LEAVERS = ["cla/ees_2021_release/la_care_leavers_activity.csv",
 # The 2025 file renames the care-leaver columns: its name -> the 2021-2024 name.
 CARE_LEAVER_COLUMNS = {"care_leaver_age": "age", "breakdown": "activity", "care_leaver_count": "number",
                        "care_leaver_percent": "percentage"}
+STABILITY = ["cla/ees_2021_release/la_cla_at_31_march_placement_stability_indicator.csv",
+             "cla/ees_2023_release/la_cla_placement_stability.csv",
+             "cla/ees_2025_release/la_cla_placement_stability.csv"]
+STABILITY_COLUMNS = {"placement_stability": "characteristic", "children_count": "number"}  # 2023, 2025 names
+# (cla_group starts with, characteristic starts with) -> breakdown. The long-term measure counted the same
+# *placement* in the 2021 release and the same *carer* from 2023 (the catalogue records the break).
+STABILITY_ROWS = {
+    ("CLA on 31 March", "With 3 or more"): "stability=3 or more placements during the year",
+    ("Children looked after at 31 March", "With 3 or more"): "stability=3 or more placements during the year",
+    ("CLA on 31 March", "Total"): "stability=All children looked after at 31 March",
+    ("Children looked after at 31 March", "Total"): "stability=All children looked after at 31 March",
+    ("Children looked after continuously", "Living"): "stability=Under 16 in care 2.5 years: same placement or carer "
+                                                      "for 2 years",
+    ("Children looked after continuously", "Total"): "stability=Under 16 in care 2.5 years: all",
+    ("CLA 2 years on 31 March", "With 3 or more"): "stability=In care 2 years: 3 or more placements in 2 years",
+    ("CLA 2 years on 31 March", "Total"): "stability=In care 2 years: all",
+}
 HAND_COLLECTED = "cla/hand_collected_headline_figures.csv"
 # figure_id -> (measure, period, breakdown, release of the original publication). The Case for Change citation of
 # 80,080 repeats cla_31mar_2020_first_published; s47 and CPP figures belong to the CIN table.
@@ -288,6 +306,20 @@ def care_leavers(manifest, path: str) -> pd.DataFrame:
     return ees_rows(manifest, path,
                     {"number": "cla.care_leavers_activity", "percentage": "cla.care_leavers_activity_percent"}, label,
                     renamed=CARE_LEAVER_COLUMNS)
+
+
+def stability(manifest, path: str) -> pd.DataFrame:
+    """Short-term (3 or more placements in the year) and long-term placement stability, national to LA."""
+    def label(frame):
+        group, kind = frame["cla_group"].str.strip(), frame["characteristic"].str.strip()
+        out = pd.Series("", index=frame.index)
+        for (g, k), name in STABILITY_ROWS.items():
+            out = out.where(~(group.str.startswith(g) & kind.str.startswith(k)), name)
+        if (out == "").any():
+            bad = frame[out == ""].iloc[0]
+            raise CscError(f"{path}: unmapped placement stability row {bad['cla_group']!r} / {bad['characteristic']!r}")
+        return out
+    return ees_rows(manifest, path, {"number": "cla.placement_stability"}, label, renamed=STABILITY_COLUMNS)
 
 
 def hand_collected(manifest) -> pd.DataFrame:
@@ -465,6 +497,7 @@ def build(manifest, lookup) -> pd.DataFrame:
     pieces += [ceased(manifest, path) for path in CEASED]
     pieces.append(sgo_adoptions(manifest))
     pieces += [care_leavers(manifest, path) for path in CARE_LEAVERS]
+    pieces += [stability(manifest, path) for path in STABILITY]
     pieces += [sfr_file(manifest, name, own_year) for name, own_year in SFR_FILES.items()]
     frame = first_of_each_key(pd.concat(pieces, ignore_index=True))
     hand = hand_collected(manifest)
