@@ -67,21 +67,21 @@ def test_long_national_series(table):
                    & (table.area_code == ENGLAND)]
     assert latest.period.min() == "1994" and latest.period.max() == "2024"
     assert value(table, "cla.children_looked_after", "2025", "2025") == 81770
-    assert len(series) == 3
+    assert list(series.release) == ["2010", "2021", "2022", "2023", "2024"]
 
 
 def test_mislabelled_2015_starts_column_is_read_as_2015(table):
     """Data-notes §4.3 item 4: SFR34_ADM2015 heads 2015 starts 'CLA_started2014' (England 31,070)."""
     assert value(table, "cla.starts", "2015", "2015") == 31070
     assert value(table, "cla.starts", "2014", "2014") == 30430
-    assert rows(table, "cla.starts", "2014").release.tolist() == ["2014", "2022", "2024"]
+    assert rows(table, "cla.starts", "2014").release.tolist() == ["2014", "2021", "2022", "2023", "2024"]
 
 
 def test_placement_composite_kept_before_2020(table):
     composite = "placement=Secure units, children's homes and semi-independent living"
     assert value(table, "cla.by_placement", "2019", "2019", breakdown=composite) == 9500
     assert value(table, "cla.by_placement", "2020", "2022", breakdown=composite) == 11120
-    assert rows(table, "cla.by_placement", "2020", breakdown=composite).release.tolist() == ["2022"]
+    assert rows(table, "cla.by_placement", "2020", breakdown=composite).release.tolist() == ["2021", "2022", "2023"]
     assert value(table, "cla.by_placement", "2020", "2024",
                  breakdown="placement=Secure homes and children's homes") == 7100
     assert value(table, "cla.by_placement", "2010", "2010",
@@ -106,7 +106,7 @@ def test_ceased_adopted_sgo_and_care_leavers(table):
                  breakdown="activity=Education other than higher education; age=17 to 18") == 5970
     neet = rows(table, "cla.care_leavers_activity_percent", "2022",
                 breakdown="activity=Total not in education, employment or training; age=19 to 21")
-    assert neet.release.tolist() == ["2022", "2024"] and ((neet.value > 0) & (neet.value < 100)).all()
+    assert neet.release.tolist() == ["2022", "2023", "2024", "2025"] and ((neet.value > 0) & (neet.value < 100)).all()
 
 
 def test_symbols_and_levels(table):
@@ -162,3 +162,42 @@ def test_fixture_2025_column_names(monkeypatch):
     assert out.loc["cla.children_looked_after", "value"] == 81770
     assert out.loc["cla.rate_per_10000", "value"] == 67
     assert out.loc["cla.ceased", "value"] == 34450
+
+
+def test_2021_and_2023_releases_first_publish_their_own_years(table):
+    """The 2021 release's headline figures file: 80,850; 28,440 starts; 28,010 ceased; 4,070 UASC (its ':' marks
+    UASC before 2004 as not available). The 2023 release: 83,840 and 71 per 10,000."""
+    assert value(table, "cla.children_looked_after", "2021", "2021") == 80850
+    assert value(table, "cla.starts", "2021", "2021") == 28440
+    assert value(table, "cla.ceased", "2021", "2021") == 28010
+    assert value(table, "cla.uasc", "2021", "2021") == 4070
+    assert value(table, "cla.children_looked_after", "2023", "2023") == 83840
+    assert value(table, "cla.rate_per_10000", "2023", "2023") == 71
+    early = rows(table, "cla.uasc", "1994")
+    assert early[early.release == "2021"].iloc[0].status == ":"
+
+
+def test_care_leaver_ages_and_2025_columns_harmonised(table):
+    """2021 says '17 to 18 years', 2023 'Aged 17 to 18', 2025 renames its columns (care_leaver_count ...)."""
+    neet = "activity=Total not in education, employment or training; age=19 to 21"
+    releases = rows(table, "cla.care_leavers_activity", "2021", breakdown=neet).release.tolist()
+    assert releases == ["2021", "2022", "2023", "2024", "2025"]
+    assert value(table, "cla.care_leavers_activity_percent", "2025", "2025", breakdown=neet) > 0
+    assert not table[table.measure == "cla.care_leavers_activity"].breakdown.str.endswith("years").any()
+
+
+def test_placement_stability_and_need_from_characteristics(table):
+    three = "placements=With 3 or more placements during the year"
+    assert value(table, "cla.by_placements_in_year", "2021", "2021", breakdown=three) == 7230
+    assert value(table, "cla.by_need", "2021", "2021", breakdown="need=N1. Abuse or neglect") > 50000
+
+
+def test_placement_stability_files(table):
+    """2021 release (7,230 with 3+ placements, as its characteristics file), 2023 and 2025 renamed columns."""
+    three = "stability=3 or more placements during the year"
+    assert value(table, "cla.placement_stability", "2021", "2021", breakdown=three) == 7230
+    assert value(table, "cla.placement_stability", "2023", "2023", breakdown=three) == 8630
+    assert value(table, "cla.placement_stability", "2025", "2025", breakdown=three) == 8500
+    same = "stability=Under 16 in care 2.5 years: same placement or carer for 2 years"
+    assert value(table, "cla.placement_stability", "2023", "2023", breakdown=same) == 20350
+    assert (table[table.measure == "cla.placement_stability"].geographic_level == "local_authority").any()

@@ -216,7 +216,9 @@ def too_few(data: Data, why: str, review: Figure | None = None, alternatives=(),
 
 # The chapters' checks register themselves on import.
 from . import family_help  # noqa: E402,F401
+from . import workforce  # noqa: E402,F401
 from . import markets  # noqa: E402,F401
+from . import care_system  # noqa: E402,F401
 
 
 # --- presentation --------------------------------------------------------------------------------------------------
@@ -275,4 +277,3 @@ def show(claim_id: str, area: str = ENGLAND, **choices) -> None:
     display(Markdown(box(evaluate(claim_id, area, **choices))))
 
 
-from . import workforce  # noqa: E402,F401  (the workforce chapter's checks register on import)

@@ -12,10 +12,10 @@ import re
 import pandas as pd
 
 from ..errors import CscError
-from ..readers import first_present, parse_cells, read_csv
+from ..readers import first_present, parse_cells, read_csv, require_columns
 from . import ees_geography, long_rows, source
 
-EES_SYMBOLS = {"", "c", "z", "x", "k"}
+EES_SYMBOLS = {"", "c", "z", "x", "k", ":", "low"}  # 2021 release: ":" not available, "~" (read as "low") negligible
 SFR_SYMBOLS = {"", "x", "..", "c", ".", "-"}  # "" also marks a blank cell (2013, 2014 files)
 STOCK, FLOW = "at_31_march", "year_to_31_march"
 
@@ -37,6 +37,11 @@ MEASURES = {
     "cla.by_legal_status_percent": ("percent", STOCK),
     "cla.by_age": ("count", STOCK),
     "cla.by_age_percent": ("percent", STOCK),
+    "cla.by_need": ("count", STOCK),
+    "cla.by_need_percent": ("percent", STOCK),
+    "cla.by_placements_in_year": ("count", STOCK),
+    "cla.by_placements_in_year_percent": ("percent", STOCK),
+    "cla.placement_stability": ("count", STOCK),
     "cla.by_placement_provider": ("count", STOCK),
     "cla.placed_outside_la": ("count", STOCK),
     "cla.by_placement_distance": ("count", STOCK),
@@ -78,7 +83,9 @@ DISTANCE_GROUP = {"All new placements": "All children",  # 2022 file's label for
                   "Other": "Other placements"}
 
 # ---- EES files -----------------------------------------------------------------------------------------------------
-TIME_SERIES = ["cla/ees_2022_release/cla_time_series_1994_2022.csv",
+TIME_SERIES = ["cla/ees_2021_release/children_looked_after_time_series_1994_2021.csv",
+               "cla/ees_2022_release/cla_time_series_1994_2022.csv",
+               "cla/ees_2023_release/cla_time_series_1994_2023.csv",
                "cla/ees_2024_release/cla_time_series_1994_2024.csv"]
 TIME_SERIES_ROWS = {
     "Children looked after at 31 March": "cla.children_looked_after",
@@ -87,7 +94,9 @@ TIME_SERIES_ROWS = {
     "Children looked after who were adopted during the year": "cla.adopted",
     "Children looked after at 31 March who were unaccompanied asylum-seeking children": "cla.uasc",
 }
-RATES = ["cla/ees_2022_release/cla_number_and_rate_per_10k_children.csv",
+RATES = ["cla/ees_2021_release/cla_number_and_rate_per_10k_children.csv",
+         "cla/ees_2022_release/cla_number_and_rate_per_10k_children.csv",
+         "cla/ees_2023_release/cla_number_and_rate_per_10k_children.csv",
          "cla/ees_2024_release/cla_number_and_rate_per_10k_children.csv",
          "cla/ees_2025_release/cla_number_and_rate_per_10k_children.csv"]
 RATE_ROWS = {  # population_count / population_type -> (count measure, rate measure)
@@ -96,22 +105,55 @@ RATE_ROWS = {  # population_count / population_type -> (count measure, rate meas
     "Children starting to be looked after each year": ("cla.starts", "cla.starts_rate_per_10000"),
     "Children ceasing to be looked after each year": ("cla.ceased", "cla.ceased_rate_per_10000"),
 }
-CHARACTERISTICS = ["cla/ees_2022_release/national_cla_on_31_march_by_characteristics.csv",
+CHARACTERISTICS = ["cla/ees_2021_release/national_children_looked_after_at_31_march_by_characteristics.csv",
+                   "cla/ees_2022_release/national_cla_on_31_march_by_characteristics.csv",
+                   "cla/ees_2023_release/national_cla_on_31_march_by_characteristics.csv",
                    "cla/ees_2024_release/national_cla_on_31_march_by_characteristics.csv"]
 CHARACTERISTIC_GROUPS = {  # cla_group -> (count measure, percent measure, breakdown dimension, label map)
     "Placement": ("cla.by_placement", "cla.by_placement_percent", "placement", PLACEMENT),
     "Legal status": ("cla.by_legal_status", "cla.by_legal_status_percent", "legal_status", LEGAL_STATUS),
     "Age group": ("cla.by_age", "cla.by_age_percent", "age", {}),
+    "Category of need": ("cla.by_need", "cla.by_need_percent", "need", {}),
+    # 2021 and 2022 releases only; later releases publish stability in la_cla_placement_stability.
+    "Placement stability": ("cla.by_placements_in_year", "cla.by_placements_in_year_percent", "placements", {}),
 }
-PROVIDERS = ["cla/ees_2022_release/national_cla_on_31_march_by_placement_provider_and_locality_.csv",
+PROVIDERS = ["cla/ees_2021_release/national-children_looked_after_at_31_march_by_placement_provider_and_locality.csv",
+             "cla/ees_2022_release/national_cla_on_31_march_by_placement_provider_and_locality_.csv",
+             "cla/ees_2023_release/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv",
              "cla/ees_2024_release/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv"]
 DISTANCES = ["cla/ees_2022_release/national_cla_on_31_march_by_placement_distance_and_locality_of_placement.csv",
+             "cla/ees_2023_release/national_cla_on_31_march_by_placement_distance_and_placement_locality.csv",
              "cla/ees_2024_release/national_cla_on_31_march_by_placement_distance_and_placement_locality.csv"]
-CEASED = ["cla/ees_2022_release/la_children_who_ceased_during_year.csv",
+CEASED = ["cla/ees_2021_release/la_children_who_ceased_during_the_year.csv",
+          "cla/ees_2022_release/la_children_who_ceased_during_year.csv",
+          "cla/ees_2023_release/la_children_who_ceased_during_the_year.csv",
           "cla/ees_2024_release/la_children_who_ceased_during_the_year.csv"]
 SGO_ADOPTIONS = "cla/ees_2022_release/la_children_who_ceased_during_the_year_sgo_adoptions.csv"
-CARE_LEAVERS = ["cla/ees_2022_release/la_care_leavers_activity.csv",
-                "cla/ees_2024_release/la_care_leavers_activity.csv"]
+CARE_LEAVERS = ["cla/ees_2021_release/la_care_leavers_activity.csv",
+                "cla/ees_2022_release/la_care_leavers_activity.csv",
+                "cla/ees_2023_release/la_care_leavers_activity.csv",
+                "cla/ees_2024_release/la_care_leavers_activity.csv",
+                "cla/ees_2025_release/la_care_leavers_activity.csv"]
+# The 2025 file renames the care-leaver columns: its name -> the 2021-2024 name.
+CARE_LEAVER_COLUMNS = {"care_leaver_age": "age", "breakdown": "activity", "care_leaver_count": "number",
+                       "care_leaver_percent": "percentage"}
+STABILITY = ["cla/ees_2021_release/la_cla_at_31_march_placement_stability_indicator.csv",
+             "cla/ees_2023_release/la_cla_placement_stability.csv",
+             "cla/ees_2025_release/la_cla_placement_stability.csv"]
+STABILITY_COLUMNS = {"placement_stability": "characteristic", "children_count": "number"}  # 2023, 2025 names
+# (cla_group starts with, characteristic starts with) -> breakdown. The long-term measure counted the same
+# *placement* in the 2021 release and the same *carer* from 2023 (the catalogue records the break).
+STABILITY_ROWS = {
+    ("CLA on 31 March", "With 3 or more"): "stability=3 or more placements during the year",
+    ("Children looked after at 31 March", "With 3 or more"): "stability=3 or more placements during the year",
+    ("CLA on 31 March", "Total"): "stability=All children looked after at 31 March",
+    ("Children looked after at 31 March", "Total"): "stability=All children looked after at 31 March",
+    ("Children looked after continuously", "Living"): "stability=Under 16 in care 2.5 years: same placement or carer "
+                                                      "for 2 years",
+    ("Children looked after continuously", "Total"): "stability=Under 16 in care 2.5 years: all",
+    ("CLA 2 years on 31 March", "With 3 or more"): "stability=In care 2 years: 3 or more placements in 2 years",
+    ("CLA 2 years on 31 March", "Total"): "stability=In care 2 years: all",
+}
 HAND_COLLECTED = "cla/hand_collected_headline_figures.csv"
 # figure_id -> (measure, period, breakdown, release of the original publication). The Case for Change citation of
 # 80,080 repeats cla_31mar_2020_first_published; s47 and CPP figures belong to the CIN table.
@@ -137,10 +179,13 @@ def strip_number(label: pd.Series) -> pd.Series:
     return label.str.strip().str.replace(r"^\d+[a-z]?\.\s*", "", regex=True)
 
 
-def ees_rows(manifest, path: str, columns: dict[str, str], breakdown, keep=None) -> pd.DataFrame:
-    """Rows of an EES long file: `columns` maps value column -> measure; `breakdown(frame)` labels each row."""
+def ees_rows(manifest, path: str, columns: dict[str, str], breakdown, keep=None, renamed=None) -> pd.DataFrame:
+    """Rows of an EES long file: `columns` maps value column -> measure; `breakdown(frame)` labels each row;
+    `renamed` maps a release's own column names to the ones the parser uses."""
     src = source(manifest, path)
-    frame = read_csv(src, required=["time_period", "geographic_level", *columns])
+    frame = read_csv(src, required=["time_period", "geographic_level"]).rename(columns=renamed or {})
+    require_columns(frame, list(columns), src.raw_path)
+    frame[list(columns)] = frame[list(columns)].replace("~", "low")
     if keep is not None:
         frame = frame[keep(frame)].reset_index(drop=True)
     label = breakdown(frame)
@@ -184,7 +229,10 @@ def rates(manifest, path: str) -> pd.DataFrame:
 
 def characteristics(manifest, path: str) -> pd.DataFrame:
     pieces = []
+    held = set(read_csv(source(manifest, path), required=["cla_group"])["cla_group"].str.strip())
     for group, (count, percent, dimension, labels) in CHARACTERISTIC_GROUPS.items():
+        if group == "Placement stability" and group not in held:  # not in the 2023 and 2024 files
+            continue
         def label(frame, dimension=dimension, labels=labels):
             text = frame["characteristic"].str.strip()
             return dimension + "=" + text.replace(labels)
@@ -253,10 +301,25 @@ def sgo_adoptions(manifest) -> pd.DataFrame:
 
 def care_leavers(manifest, path: str) -> pd.DataFrame:
     def label(frame):
-        age = frame["age"].str.strip().str.replace(r"^Aged ", "", regex=True)
+        age = frame["age"].str.strip().str.replace(r"^Aged ", "", regex=True).str.replace(r" years$", "", regex=True)
         return "activity=" + frame["activity"].str.strip() + "; age=" + age
     return ees_rows(manifest, path,
-                    {"number": "cla.care_leavers_activity", "percentage": "cla.care_leavers_activity_percent"}, label)
+                    {"number": "cla.care_leavers_activity", "percentage": "cla.care_leavers_activity_percent"}, label,
+                    renamed=CARE_LEAVER_COLUMNS)
+
+
+def stability(manifest, path: str) -> pd.DataFrame:
+    """Short-term (3 or more placements in the year) and long-term placement stability, national to LA."""
+    def label(frame):
+        group, kind = frame["cla_group"].str.strip(), frame["characteristic"].str.strip()
+        out = pd.Series("", index=frame.index)
+        for (g, k), name in STABILITY_ROWS.items():
+            out = out.where(~(group.str.startswith(g) & kind.str.startswith(k)), name)
+        if (out == "").any():
+            bad = frame[out == ""].iloc[0]
+            raise CscError(f"{path}: unmapped placement stability row {bad['cla_group']!r} / {bad['characteristic']!r}")
+        return out
+    return ees_rows(manifest, path, {"number": "cla.placement_stability"}, label, renamed=STABILITY_COLUMNS)
 
 
 def hand_collected(manifest) -> pd.DataFrame:
@@ -434,6 +497,7 @@ def build(manifest, lookup) -> pd.DataFrame:
     pieces += [ceased(manifest, path) for path in CEASED]
     pieces.append(sgo_adoptions(manifest))
     pieces += [care_leavers(manifest, path) for path in CARE_LEAVERS]
+    pieces += [stability(manifest, path) for path in STABILITY]
     pieces += [sfr_file(manifest, name, own_year) for name, own_year in SFR_FILES.items()]
     frame = first_of_each_key(pd.concat(pieces, ignore_index=True))
     hand = hand_collected(manifest)
