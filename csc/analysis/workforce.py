@@ -318,13 +318,14 @@ def stability(ctx: Context) -> Section:
     last = int(series["wf.agency_rate"].index.max())
     now = {m: s.get(last) for m, s in series.items()}
     then = {m: s.get(2020) for m, s in series.items()}
-    said = [f"{RATES[m].lower()} {now[m]:.1f}%" + (f" (2020: {then[m]:.1f}%)" if is_number(then[m]) and last != 2020
+    said = [f"{RATES[m].lower()} of {now[m]:.1f}%" + (f" (2020: {then[m]:.1f}%)" if is_number(then[m]) and last != 2020
                                                     else "")
             for m in RATES if is_number(now[m])]
     missing = [RATES[m].lower() for m in RATES if not is_number(now[m])]
     answer = (f"At 30 September {last} (flows over the year to that date), {ctx.area_name} had an "
               + listing(said) + "."
-              + (f" The {listing(missing)} is not published (or not computable on this boundary) for {last}."
+              + (f" The {listing(missing)} {'are' if len(missing) > 1 else 'is'} not published (or not computable on "
+                 f"this boundary) for {last}."
                  if missing else ""))
     if not ctx.is_england:
         england = {m: rate(m, ENGLAND, ctx.vintage).get(last) for m in RATES}
