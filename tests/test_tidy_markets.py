@@ -265,3 +265,19 @@ def test_hand_collected_figures_kept_under_their_publication_month(table):
     assert value(table, "mk.ofsted_largest_owners_share", "2022",
                  breakdown="owners=largest 10; of=all homes").release == "2022-03"
     assert value(table, "mk.lga_spend_independent_placements", "2019-20").value == 2e9
+
+
+def test_joiners_and_leavers_add_up_to_the_change_in_published_homes(table):
+    """Counted by hand from the raw lists: children's homes joining / leaving 2016-17 224 / 146, 2022-23 370 / 119;
+    joiners minus leavers is within one of the change in Ofsted's totals (3,050 - 2,798 = 252)."""
+    assert value(table, "mk.joiners", "2017", breakdown=HOMES).value == 224
+    assert value(table, "mk.leavers", "2017", breakdown=HOMES).value == 146
+    joined, left = (value(table, m, "2023", breakdown=HOMES).value for m in ("mk.joiners", "mk.leavers"))
+    change = value(table, "mk.childrens_homes", "2023").value - value(table, "mk.childrens_homes", "2022").value
+    assert (joined, left) == (370, 119) and abs(joined - left - change) <= 1
+    assert value(table, "mk.joiners", "2023", breakdown=HOMES).period_type == "year_to_31_march"
+    # an agency with no local authority in the 2018 list counts for England only
+    national = value(table, "mk.joiners", "2018").value
+    regions = table[(table.measure == "mk.joiners") & (table.period == "2018") & (table.breakdown == "")
+                    & (table.geographic_level == "regional")].value.sum()
+    assert national > regions

@@ -119,8 +119,8 @@ def providers(ctx: Context) -> Section:
     if share_homes is None:
         answer += (f" With fewer than {SMALL_NUMBER} homes, no share by sector is computed: "
                    f"{count(h['Private'])} of them are run by private providers.")
-        return Section({"providers_answer": answer, "providers_totals": totals_sentence(ctx)}, latest=last,
-                       figures=figures)
+        return Section({"providers_answer": (answer + " " + flows_sentence(ctx)).strip(),
+                        "providers_totals": totals_sentence(ctx)}, latest=last, figures=figures)
     answer += f" Private providers ran **{share_homes:.0f}%** of the homes"
     if share_places is not None:
         size = {s: p[s] / h[s] for s in ("Private", "Local authority") if h[s] >= SMALL_NUMBER}
@@ -132,7 +132,9 @@ def providers(ctx: Context) -> Section:
         answer += "."
     first = data[data["measure"] == "Private share of homes"].iloc[0] if len(data) else None
     if first is not None and str(first["year"]) != last:
-        answer += (f" In {first['year']} (the first list held) private providers ran {first['private_share_percent']:.0f}% "
+        which = ("the first list held" if str(first["year"]) == homes.index.min() else
+                 f"the first list with at least {SMALL_NUMBER} homes")
+        answer += (f" In {first['year']} ({which}) private providers ran {first['private_share_percent']:.0f}% "
                    f"of the homes.")
     shares = data.pivot_table(index="year", columns="measure", values="private_share_percent")
     chart = Chart("private_share", f"Private providers ran {share_homes:.0f}% of children's homes in {ctx.area_name} "
@@ -143,7 +145,9 @@ def providers(ctx: Context) -> Section:
                                   f"and {shares[m].dropna().iloc[-1]:.0f}% in {int(shares[m].dropna().index[-1])}"
                                   for m in shares.columns) + "."),
                   wide.attrs["source"], "Private share (%)")
-    return Section({"providers_answer": answer, "providers_totals": totals_sentence(ctx)}, data, chart, figures, last)
+    answer += " " + flows_sentence(ctx)
+    return Section({"providers_answer": answer.strip(), "providers_totals": totals_sentence(ctx)}, data, chart,
+                   figures, last)
 
 
 def years_span(index) -> str:
@@ -162,9 +166,36 @@ def totals_sentence(ctx: Context) -> str:
     return text + ("The provider lists for 2015 to 2020 (except 2018) hold only inspected providers and fall short "
                    "of those totals, so they are used here for shares and local counts, not national totals; the "
                    "2022 and 2023 lists are read from Ofsted's workbooks and match its totals, and no published total "
-                   "is held to check the 2024 and 2025 lists against. Ofsted's joiners-and-leavers "
-                   "files (2017 to 2023) are held but not yet read into the book's tables, so homes opening and "
-                   "closing are not counted here: only the net change between lists.")
+                   "is held to check the 2024 and 2025 lists against.")
+
+
+@lru_cache(maxsize=1024)
+def home_flows(area: str, vintage: str, boundary: str) -> pd.DataFrame:
+    """Children's homes joining and leaving Ofsted's register each year to 31 March, all sectors and private; a year
+    held for England with no row for the area had none."""
+    held = [r["period"] for r in query.series_records("mk.joiners", ENGLAND, vintage, HOMES)[1]]
+    rows = []
+    for period in held:
+        row = {"period": period}
+        for measure, name in (("mk.joiners", "joined"), ("mk.leavers", "left")):
+            row[name] = number(measure, area, period, vintage, HOMES, boundary) or 0.0
+            row[f"private_{name}"] = number(measure, area, period, vintage, f"{HOMES}; sector=Private", boundary) or 0.0
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["period", "joined", "private_joined", "left", "private_left"])
+
+
+def flows_sentence(ctx: Context) -> str:
+    flows = ctx.upto(home_flows(ctx.area, ctx.vintage, ctx.boundary))
+    if flows.empty:
+        return ""
+    first, last = flows.iloc[0], flows.iloc[-1]
+    text = (f"Ofsted's joiners-and-leavers lists show {count(last['joined'])} children's homes in {ctx.area_name} "
+            f"joining the register in the year to 31 March {last['period']} and {count(last['left'])} leaving it, "
+            f"against {count(first['joined'])} and {count(first['left'])} in the year to 31 March {first['period']}")
+    if too_small(last["joined"]):
+        return text + f" (too few to share by sector: fewer than {SMALL_NUMBER} joined)."
+    return text + (f"; private providers opened {last['private_joined'] / last['joined'] * 100:.0f}% of the homes that "
+                   f"joined in {last['period']}.")
 
 
 # --- 2. who owns them -----------------------------------------------------------------------------------------------
@@ -544,11 +575,23 @@ def risk(ctx: Context) -> Section:
               "the book holds none of them. "
               + (f"A press report of the CMA's interim findings said {owned:.0f} of the 10 largest children's home "
                  f"providers were owned by private equity ({NOT_OFFICIAL}). " if owned is not None else "")
-              + "What public data can show is exit of homes, not of owners: Ofsted's lists show the net change in "
-                "homes each year (section 1), and its joiners-and-leavers files, held but not yet read into the "
-                "book's tables, would show how many homes closed. Which homes belong to which group is not "
-                "published consistently (owners are named as registered, not by ultimate parent).")
+              + "What public data can show is the exit of homes, not of owners" + exits(ctx)
+              + " Which homes belong to which group is not published consistently (owners are named as registered, "
+                "not by ultimate parent), so a group's failure would show only as many homes leaving at once.")
     return Section({"risk_answer": answer})
+
+
+def exits(ctx: Context) -> str:
+    flows = ctx.upto(home_flows(ENGLAND, ctx.vintage, "as_published"))
+    if flows.empty:
+        return "."
+    peak = flows.loc[flows["left"].idxmax()]
+    return (f": in England, between {count(flows['left'].min())} and {count(flows['left'].max())} children's homes "
+            f"left Ofsted's register each year from {flows['period'].iloc[0]} to {flows['period'].iloc[-1]} (most in "
+            f"the year to 31 March {peak['period']}, {count(peak['private_left'])} of them private), always fewer "
+            f"than joined.") if (flows["left"] < flows["joined"]).all() else (
+        f": in England, between {count(flows['left'].min())} and {count(flows['left'].max())} children's homes left "
+        f"Ofsted's register each year from {flows['period'].iloc[0]} to {flows['period'].iloc[-1]}.")
 
 
 # --- the chapter ----------------------------------------------------------------------------------------------------

@@ -107,6 +107,13 @@ LA_ALIASES = {
 WALES = {"cardiff", "conwy", "newport", "wrexham"}
 LARGEST_OWNERS = (10, 15)
 
+# Joiners and leavers: providers registered, and providers that resigned, closed or were cancelled, in the year to
+# 31 March of the file's year ('joiners_leavers_22.csv' = April 2021 to March 2022). One row per provider.
+JOINERS_LEAVERS = {f"markets/ofsted_joiners_leavers/joiners_leavers_{yy}.csv": str(2000 + yy) for yy in range(17, 24)}
+JOINERS_COLUMNS = {"provision": "Provision type", "la": "Local authority", "sector": "Sector",
+                   "joiner": "Joiner status", "leaver": "Leaver status"}
+FLOWS = {"joiner": ("Joiner", "mk.joiners"), "leaver": ("Leaver", "mk.leavers")}
+
 HAND_COLLECTED = "markets/hand_collected_market_figures.csv"
 # figure_id -> (measure, period, breakdown, published, scale). Not official statistics: each row is a figure quoted
 # on a public web page, kept under the month it was published ('2021-10'), so a check can tell what the review (June
@@ -175,8 +182,8 @@ def build(manifest, lookup: pd.DataFrame) -> pd.DataFrame:
     totals = time_series(manifest)
     lists = provider_lists(manifest, areas)
     reconcile(lists, totals, {source(manifest, path).id for path in WORKBOOK_LISTS})
-    return pd.concat([totals, lists, fostering_trend(manifest), fostering_la_2019(manifest, areas),
-                      hand_collected(manifest)], ignore_index=True)[COLUMNS]
+    return pd.concat([totals, lists, joiners_leavers(manifest, areas), fostering_trend(manifest),
+                      fostering_la_2019(manifest, areas), hand_collected(manifest)], ignore_index=True)[COLUMNS]
 
 
 def reconcile(lists: pd.DataFrame, totals: pd.DataFrame, workbook: set[str]) -> None:
@@ -401,6 +408,32 @@ def _owner_shares(providers: pd.DataFrame, period: str, src) -> pd.DataFrame:
     return _national("mk.childrens_homes_largest_owners_share", [period] * len(shares), "at_31_march",
                      [f"owners=largest {n}" for n in LARGEST_OWNERS], shares, [""] * len(shares), src,
                      unit="percent")
+
+
+# --- Joiners and leavers ----------------------------------------------------------------------------------------
+
+def joiners_leavers(manifest, areas: AreaNames) -> pd.DataFrame:
+    return pd.concat([flows(source(manifest, path), period, areas) for path, period in JOINERS_LEAVERS.items()],
+                     ignore_index=True)
+
+
+def flows(src, period: str, areas: AreaNames) -> pd.DataFrame:
+    """Providers that joined or left Ofsted's register in the year, by provision and sector, at three levels."""
+    providers = read_provider_list(src, JOINERS_COLUMNS)
+    for role, (flag, _) in FLOWS.items():
+        bad = providers.loc[~providers[role].isin(["", flag]), role]
+        if len(bad):
+            raise CscError(f"{src.raw_path}: column {JOINERS_COLUMNS[role]!r} has unknown value {bad.iloc[0]!r}")
+    # A few agencies in the 2018 list have no local authority: they count for England only, as Welsh ones do.
+    providers = providers.reset_index(drop=True)
+    located = providers["la"] != ""
+    where = pd.DataFrame("", index=providers.index,
+                         columns=["area_code", "la_code", "area_name", "region_code", "region_name"])
+    where.loc[located] = areas.resolve(providers.loc[located, "la"], int(period), src.raw_path,
+                                       JOINERS_COLUMNS["la"]).set_index(providers.index[located])
+    providers = pd.concat([providers, where], axis=1)
+    return pd.concat([_aggregate(providers[providers[role] == flag], measure, None, period, "year_to_31_march", src)
+                      for role, (flag, measure) in FLOWS.items()], ignore_index=True)
 
 
 # --- Hand-collected market figures (not official statistics) ---------------------------------------------------
