@@ -527,7 +527,8 @@ def after_care(ctx: Context) -> Section:
     answer = (f"Of {count(total[y1])} care leavers aged 19 to 21 in {ctx.area_name} in {y1}, "
               + (listing(parts) if parts else "the figures by activity are suppressed") + "."
               + (f" Among 17 and 18 year olds, {share(*young):.0f}% were NEET." if share(*young) is not None else "")
-              + " Accommodation, staying put, and care leavers aged 22 to 25 are published in files not parsed here.")
+              + " " + suitable_sentence(ctx)
+              + " Staying put and care leavers aged 22 to 25 are published in files not parsed here.")
     chart = Chart("care_leavers_activity", f"{neet[y1]:.0f}% of care leavers aged 19 to 21 in {ctx.area_name} were NEET "
                   f"in {y1}" if neet is not None else f"Care leavers aged 19 to 21 in {ctx.area_name} by activity", (
                       f"Line chart of the percentage of care leavers aged 19 to 21 in {ctx.area_name} who were in "
@@ -536,6 +537,22 @@ def after_care(ctx: Context) -> Section:
                   sources_of(ctx, "cla.care_leavers_activity"), "Per cent of care leavers aged 19 to 21")
     return Section({"after_answer": answer, "after_comparator": NO_COMPARATOR}, data, chart,
                    {"neet": None if neet is None else neet[y1]}, str(y1))
+
+
+def suitable_sentence(ctx: Context) -> str:
+    """The share of care leavers aged 19 to 21 whose accommodation was considered suitable."""
+    table = breakdowns(ctx, "cla.care_leavers_accommodation")
+    suitable, total = (f"suitability={s}; age=19 to 21" for s in ("Accommodation considered suitable", "Total"))
+    if suitable not in table or total not in table:
+        return f"Suitability of accommodation is not published for {ctx.area_name} in the files held."
+    both = table[[suitable, total]].dropna()
+    both = both[both[total] >= SMALL_NUMBER]
+    if both.empty:
+        return f"Suitability of accommodation for {ctx.area_name} is {TOO_FEW_TO_SHARE}."
+    y0, y1 = int(both.index.min()), int(both.index.max())
+    share_now = both.loc[y1, suitable] / both.loc[y1, total] * 100
+    return (f"The accommodation of {share_now:.0f}% of care leavers aged 19 to 21 was considered suitable in {y1}"
+            + (f" ({both.loc[y0, suitable] / both.loc[y0, total] * 100:.0f}% in {y0})" if y0 != y1 else "") + ".")
 
 
 # --- 6. variation between places ------------------------------------------------------------------------------------
