@@ -29,11 +29,14 @@ KINSHIP = ("placement=1a.1 Total foster placements inside council boundary with 
 COMPOSITE = "placement=Secure units, children's homes and semi-independent living"
 HOMES = "placement=Secure homes and children's homes"
 SEMI = "placement=Independent and semi-independent living or supported accommodation"
-PLACEMENTS = {FOSTER: "Foster care (all)", "kinship": "Foster care with a relative or friend",
+PLACEMENTS = {FOSTER: "Foster care (all)", "kinship": "Foster care, relative or friend",
               "placement=Placed with parents": "Placed with parents",
-              COMPOSITE: "Secure units, children's homes and semi-independent (old category)",
-              HOMES: "Secure and children's homes (new category)",
-              SEMI: "Independent, semi-independent or supported (new category)"}
+              COMPOSITE: "Homes and semi-independent (old)",
+              HOMES: "Secure and children's homes (new)",
+              SEMI: "Independent or supported (new)"}
+IN_WORDS = {PLACEMENTS[COMPOSITE]: "secure units, children's homes and semi-independent living",
+            PLACEMENTS[HOMES]: "secure and children's homes",
+            PLACEMENTS[SEMI]: "independent, semi-independent or supported accommodation"}
 PROVIDER_PREFIX = "provider="
 S20 = "legal_status=Voluntary agreements under S20"
 CARE_ORDERS = ("legal_status=Care orders", "legal_status=Full care orders", "legal_status=Interim care orders")
@@ -337,13 +340,13 @@ def where(ctx: Context) -> Section:
         first_foster = min(foster) if foster else None
         residential = [label for label in (PLACEMENTS[COMPOSITE], PLACEMENTS[HOMES], PLACEMENTS[SEMI])
                        if last in shares.get(label, {})]
-        parts = [f"{shares[label][last]:.0f}% in {label[0].lower() + label[1:]}" for label in residential]
+        parts = [f"{shares[label][last]:.0f}% in {IN_WORDS[label]}" for label in residential]
         kin = shares.get(PLACEMENTS["kinship"], {})
         sentences["where_answer"] = (
             (f"At 31 March {last}, {foster[last]:.0f}% of children looked after in {ctx.area_name} were in foster care"
              if last in foster else f"At 31 March {last}, foster care for {ctx.area_name} is not published")
             + (f" ({kin[last]:.0f}% with a relative or friend)" if last in kin else "")
-            + (f", {listing(parts)}" if parts else "")
+            + (f", {listing(parts)}" if len(parts) > 1 else f" and {parts[0]}" if parts else "")
             + (f". In {first_foster}, {foster[first_foster]:.0f}% were fostered." if first_foster not in (None, last)
                else ".")
             + (f" Placement types for {ctx.area_name} are held only to {last}: later local-authority figures are in "
