@@ -148,8 +148,8 @@ claim_boxes("CS-12", "CS-13", "CS-14")
 # %% [markdown]
 # ```{admonition} What care-leaver activity measures
 # :class: caution
-# Activity is recorded around the young person's birthday, only for care leavers the authority is in touch with;
-# "information not known" is shown separately and is not counted as NEET. The age bands (17 to 18, 19 to 21) match
+# Activity and accommodation are recorded around the young person's birthday, only for care leavers the authority is
+# in touch with; "information not known" is shown separately and is not counted as NEET. The age bands (17 to 18, 19 to 21) match
 # no published figure for all young people, so no peer gap is computed.
 # ```
 #

@@ -201,3 +201,16 @@ def test_placement_stability_files(table):
     same = "stability=Under 16 in care 2.5 years: same placement or carer for 2 years"
     assert value(table, "cla.placement_stability", "2023", "2023", breakdown=same) == 20350
     assert (table[table.measure == "cla.placement_stability"].geographic_level == "local_authority").any()
+
+
+def test_care_leaver_accommodation_labels_harmonised(table):
+    """'Suitability total' (2023 on) is the 2021 'Total'; the 2025 file's 'unsuitable' is 'not suitable'."""
+    rows_ = table[table.measure == "cla.care_leavers_accommodation"]
+    assert not rows_.breakdown.str.contains("unsuitable|Suitability total|years").any()
+    total = "suitability=Total; age=17 to 18"
+    assert value(table, "cla.care_leavers_accommodation", "2021", "2021",
+                 breakdown="suitability=Accommodation considered suitable; age=17 to 18") == 10920
+    assert rows(table, "cla.care_leavers_accommodation", "2021", breakdown=total).release.tolist() == [
+        "2021", "2023", "2024", "2025"]
+    assert value(table, "cla.care_leavers_accommodation", "2025", "2025",
+                 breakdown="suitability=Accommodation considered not suitable; age=17 to 18") == 500

@@ -29,11 +29,14 @@ KINSHIP = ("placement=1a.1 Total foster placements inside council boundary with 
 COMPOSITE = "placement=Secure units, children's homes and semi-independent living"
 HOMES = "placement=Secure homes and children's homes"
 SEMI = "placement=Independent and semi-independent living or supported accommodation"
-PLACEMENTS = {FOSTER: "Foster care (all)", "kinship": "Foster care with a relative or friend",
+PLACEMENTS = {FOSTER: "Foster care (all)", "kinship": "Foster care, relative or friend",
               "placement=Placed with parents": "Placed with parents",
-              COMPOSITE: "Secure units, children's homes and semi-independent (old category)",
-              HOMES: "Secure and children's homes (new category)",
-              SEMI: "Independent, semi-independent or supported (new category)"}
+              COMPOSITE: "Homes and semi-independent (old)",
+              HOMES: "Secure and children's homes (new)",
+              SEMI: "Independent or supported (new)"}
+IN_WORDS = {PLACEMENTS[COMPOSITE]: "secure units, children's homes and semi-independent living",
+            PLACEMENTS[HOMES]: "secure and children's homes",
+            PLACEMENTS[SEMI]: "independent, semi-independent or supported accommodation"}
 PROVIDER_PREFIX = "provider="
 S20 = "legal_status=Voluntary agreements under S20"
 CARE_ORDERS = ("legal_status=Care orders", "legal_status=Full care orders", "legal_status=Interim care orders")
@@ -337,13 +340,13 @@ def where(ctx: Context) -> Section:
         first_foster = min(foster) if foster else None
         residential = [label for label in (PLACEMENTS[COMPOSITE], PLACEMENTS[HOMES], PLACEMENTS[SEMI])
                        if last in shares.get(label, {})]
-        parts = [f"{shares[label][last]:.0f}% in {label[0].lower() + label[1:]}" for label in residential]
+        parts = [f"{shares[label][last]:.0f}% in {IN_WORDS[label]}" for label in residential]
         kin = shares.get(PLACEMENTS["kinship"], {})
         sentences["where_answer"] = (
             (f"At 31 March {last}, {foster[last]:.0f}% of children looked after in {ctx.area_name} were in foster care"
              if last in foster else f"At 31 March {last}, foster care for {ctx.area_name} is not published")
             + (f" ({kin[last]:.0f}% with a relative or friend)" if last in kin else "")
-            + (f", {listing(parts)}" if parts else "")
+            + (f", {listing(parts)}" if len(parts) > 1 else f" and {parts[0]}" if parts else "")
             + (f". In {first_foster}, {foster[first_foster]:.0f}% were fostered." if first_foster not in (None, last)
                else ".")
             + (f" Placement types for {ctx.area_name} are held only to {last}: later local-authority figures are in "
@@ -527,7 +530,8 @@ def after_care(ctx: Context) -> Section:
     answer = (f"Of {count(total[y1])} care leavers aged 19 to 21 in {ctx.area_name} in {y1}, "
               + (listing(parts) if parts else "the figures by activity are suppressed") + "."
               + (f" Among 17 and 18 year olds, {share(*young):.0f}% were NEET." if share(*young) is not None else "")
-              + " Accommodation, staying put, and care leavers aged 22 to 25 are published in files not parsed here.")
+              + " " + suitable_sentence(ctx)
+              + " Staying put and care leavers aged 22 to 25 are published in files not parsed here.")
     chart = Chart("care_leavers_activity", f"{neet[y1]:.0f}% of care leavers aged 19 to 21 in {ctx.area_name} were NEET "
                   f"in {y1}" if neet is not None else f"Care leavers aged 19 to 21 in {ctx.area_name} by activity", (
                       f"Line chart of the percentage of care leavers aged 19 to 21 in {ctx.area_name} who were in "
@@ -536,6 +540,22 @@ def after_care(ctx: Context) -> Section:
                   sources_of(ctx, "cla.care_leavers_activity"), "Per cent of care leavers aged 19 to 21")
     return Section({"after_answer": answer, "after_comparator": NO_COMPARATOR}, data, chart,
                    {"neet": None if neet is None else neet[y1]}, str(y1))
+
+
+def suitable_sentence(ctx: Context) -> str:
+    """The share of care leavers aged 19 to 21 whose accommodation was considered suitable."""
+    table = breakdowns(ctx, "cla.care_leavers_accommodation")
+    suitable, total = (f"suitability={s}; age=19 to 21" for s in ("Accommodation considered suitable", "Total"))
+    if suitable not in table or total not in table:
+        return f"Suitability of accommodation is not published for {ctx.area_name} in the files held."
+    both = table[[suitable, total]].dropna()
+    both = both[both[total] >= SMALL_NUMBER]
+    if both.empty:
+        return f"Suitability of accommodation for {ctx.area_name} is {TOO_FEW_TO_SHARE}."
+    y0, y1 = int(both.index.min()), int(both.index.max())
+    share_now = both.loc[y1, suitable] / both.loc[y1, total] * 100
+    return (f"The accommodation of {share_now:.0f}% of care leavers aged 19 to 21 was considered suitable in {y1}"
+            + (f" ({both.loc[y0, suitable] / both.loc[y0, total] * 100:.0f}% in {y0})" if y0 != y1 else "") + ".")
 
 
 # --- 6. variation between places ------------------------------------------------------------------------------------

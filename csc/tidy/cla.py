@@ -42,6 +42,7 @@ MEASURES = {
     "cla.by_placements_in_year": ("count", STOCK),
     "cla.by_placements_in_year_percent": ("percent", STOCK),
     "cla.placement_stability": ("count", STOCK),
+    "cla.care_leavers_accommodation": ("count", FLOW),
     "cla.by_placement_provider": ("count", STOCK),
     "cla.placed_outside_la": ("count", STOCK),
     "cla.by_placement_distance": ("count", STOCK),
@@ -137,6 +138,13 @@ CARE_LEAVERS = ["cla/ees_2021_release/la_care_leavers_activity.csv",
 # The 2025 file renames the care-leaver columns: its name -> the 2021-2024 name.
 CARE_LEAVER_COLUMNS = {"care_leaver_age": "age", "breakdown": "activity", "care_leaver_count": "number",
                        "care_leaver_percent": "percentage"}
+ACCOMMODATION = ["cla/ees_2021_release/la_care_leavers_accommodation_suitability.csv",
+                 "cla/ees_2023_release/la_care_leavers_accommodation_suitability.csv",
+                 "cla/ees_2024_release/la_care_leavers_accommodation_suitability.csv",
+                 "cla/ees_2025_release/la_care_leavers_accommodation_suitability.csv"]
+ACCOMMODATION_COLUMNS = {"care_leaver_age": "age", "breakdown": "accommodation_suitability",
+                         "care_leaver_count": "number"}   # 2025 names
+SUITABILITY = {"Suitability total": "Total", "Accommodation considered unsuitable": "Accommodation considered not suitable"}
 STABILITY = ["cla/ees_2021_release/la_cla_at_31_march_placement_stability_indicator.csv",
              "cla/ees_2023_release/la_cla_placement_stability.csv",
              "cla/ees_2025_release/la_cla_placement_stability.csv"]
@@ -306,6 +314,16 @@ def care_leavers(manifest, path: str) -> pd.DataFrame:
     return ees_rows(manifest, path,
                     {"number": "cla.care_leavers_activity", "percentage": "cla.care_leavers_activity_percent"}, label,
                     renamed=CARE_LEAVER_COLUMNS)
+
+
+def accommodation(manifest, path: str) -> pd.DataFrame:
+    """Care leavers aged 17-18 and 19-21 by whether their accommodation is suitable (labels as in 2021-2024)."""
+    def label(frame):
+        suitability = frame["accommodation_suitability"].str.strip()
+        age = frame["age"].str.strip().str.replace(r" years$", "", regex=True)
+        return "suitability=" + suitability.replace(SUITABILITY) + "; age=" + age
+    return ees_rows(manifest, path, {"number": "cla.care_leavers_accommodation"}, label,
+                    renamed=ACCOMMODATION_COLUMNS)
 
 
 def stability(manifest, path: str) -> pd.DataFrame:
@@ -498,6 +516,7 @@ def build(manifest, lookup) -> pd.DataFrame:
     pieces.append(sgo_adoptions(manifest))
     pieces += [care_leavers(manifest, path) for path in CARE_LEAVERS]
     pieces += [stability(manifest, path) for path in STABILITY]
+    pieces += [accommodation(manifest, path) for path in ACCOMMODATION]
     pieces += [sfr_file(manifest, name, own_year) for name, own_year in SFR_FILES.items()]
     frame = first_of_each_key(pd.concat(pieces, ignore_index=True))
     hand = hand_collected(manifest)
