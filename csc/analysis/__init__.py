@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..chapter import Context
+
 SMALL_NUMBER = 20
 CATCH_ALL = ("other", "not recorded", "missing", "refused or not obtained", "unknown", "not stated")
 
@@ -136,3 +138,47 @@ def ordinal(n: int) -> str:
 def first_lower(text: str) -> str:
     """Lower-case the first letter of a label used mid-sentence, leaving acronyms (ICPC) alone."""
     return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+# --- series shared by the chapters ---------------------------------------------------------------------------------
+
+def base_year(values: pd.Series, preferred: int) -> int | None:
+    """The comparison's base: the preferred year when it holds a countable figure, else the first year that does."""
+    usable = values[values >= SMALL_NUMBER]
+    if usable.empty:
+        return None
+    return preferred if preferred in usable.index else int(usable.index.min())
+
+
+def gaps(frame: pd.DataFrame, ctx: Context) -> str:
+    """Sentences naming, measure by measure, the years in the span shown that are not published for the area."""
+    if ctx.is_england or frame.empty:
+        return ""
+    parts = []
+    for stage, rows in frame.groupby("stage", sort=False):
+        held = rows.dropna(subset=["value"])
+        if held.empty:
+            parts.append(f"{first_lower(stage)} are not published for {ctx.area_name} in any year held")
+            continue
+        inside = rows[(rows["year"] >= held["year"].min()) & (rows["year"] <= held["year"].max())]
+        missing = sorted(set(inside["year"]) - set(held["year"]))
+        if missing:
+            parts.append(f"{first_lower(stage)} are not published for {ctx.area_name} in {years(missing)} "
+                         "(suppressed or not returned)")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return " " + text[:1].upper() + text[1:] + "."
+
+
+def coverage(ctx: Context, sections: dict[str, Section]) -> str:
+    """A sentence when sections end in different years, saying which and why."""
+    ends = {name: s.latest for name, s in sections.items() if s.latest}
+    if len({int(str(v)[:4]) + ("-" in str(v)) for v in ends.values()}) <= 1:
+        return ""
+    newest = max(ends.values(), key=lambda v: int(str(v)[:4]) + ("-" in str(v)))
+    early = {n: v for n, v in ends.items() if v != newest}
+    return (f"Sections end in different years because the files held end in different years: the newest figures are "
+            f"for {newest}, but " + listing([f"{n} ends in {v}" for n, v in early.items()])
+            + ". DfE published later tables for some of these; they are not among the files this book holds, and where "
+            f"a year is suppressed or not returned for {ctx.area_name} the section says so.")

@@ -11,11 +11,10 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .. import derived, funnel, query, sources
+from .. import derived, query, sources
 from ..chapter import Context
-from ..geography import ENGLAND
-from . import SMALL_NUMBER, Chart, Section, change, count, leaders, listing, movement, ordinal, too_small
-from .family_help import base_year, coverage, gaps
+from . import (SMALL_NUMBER, Chart, Section, base_year, change, count, coverage, gaps, leaders, listing, movement,
+               places, too_small)
 
 FLOWS = {"cla.children_looked_after": "Looked after at 31 March", "cla.starts": "Started during the year",
          "cla.ceased": "Ceased during the year"}
@@ -561,27 +560,6 @@ def suitable_sentence(ctx: Context) -> str:
 # --- 6. variation between places ------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=8)
-def england_rate(period: str, vintage: str) -> float:
-    rates = derived.per_10000("cla.children_looked_after", ENGLAND, vintage).set_index("period")["rate"]
-    return float(rates[period])
-
-
-@lru_cache(maxsize=8)
-def la_comparison(period: str, vintage: str):
-    """Every LA's rate of children in care in one year, the over-dispersed funnel around England, and IDACI."""
-    limits = funnel.la_funnel("cla.children_looked_after", period, vintage, target=england_rate(period, vintage))
-    idaci = query.measure_rows("imd.idaci_average_score", vintage="latest", level="local_authority")
-    la = limits.areas.merge(idaci[["area_code", "value"]].rename(columns={"value": "idaci"}), on="area_code",
-                            how="left")
-    corr = la.dropna(subset=["idaci"])[["rate", "idaci"]].corr().iloc[0, 1]
-    files = list(query.measure_rows("cla.children_looked_after", vintage=vintage, level="local_authority")
-                 .query("period == @period")["source"].unique())
-    for m in ("pop.children_0_17", "imd.idaci_average_score"):
-        files += list(query.measure_rows(m, level="local_authority")["source"].unique())
-    return la.sort_values("rate").reset_index(drop=True), limits, corr, sources.cite(files)
-
-
-@lru_cache(maxsize=8)
 def foster_spread(vintage: str) -> tuple[int, pd.Series, str]:
     """Across LAs, the share of children looked after in foster care with a relative or friend (the last LA year
     the files hold by placement type for that split: 2010), and the latest share in foster care overall."""
@@ -595,63 +573,19 @@ def foster_spread(vintage: str) -> tuple[int, pd.Series, str]:
                          f"{shares.quantile(.75):.0f}%)"
 
 
-def la_year(ctx: Context) -> str:
-    return str(min(latest_la_year(ctx.vintage), ctx.end_year or 9999))
-
-
-@lru_cache(maxsize=2)
-def latest_la_year(vintage: str) -> int:
-    return int(query.measure_rows("cla.children_looked_after", vintage=vintage, level="local_authority")["period"].max())
-
-
 def variation(ctx: Context) -> Section:
-    year = la_year(ctx)
-    la, limits, corr, source = la_comparison(year, ctx.vintage)
-    rate = england_rate(year, ctx.vintage)
-    areas = query.areas()
-    members = set(ctx.members) | {ctx.area}
-    if ctx.level == "regional":
-        members |= {c for c in la["area_code"] if areas.region_of(c) == ctx.area}
-    mine = la[la["area_code"].isin(members)]
-    low, high = la.iloc[0], la.iloc[-1]
-    own = ""
-    if ctx.level == "local_authority" or ctx.boundary == "consistent":
-        own = (f"; {ctx.area_name}'s rate is not published for {year} (suppressed or not returned)" if mine.empty else
-               "; " + listing([f"{r.area_name} had **{r.rate:.0f}**, the {ordinal(1 + int((la['rate'] > r.rate).sum()))}"
-                               f" highest of {len(la)}" for r in mine.itertuples()]))
-    elif ctx.level == "regional" and len(mine):
-        own = f"; the {len(mine)} authorities of {ctx.area_name} ranged from {mine['rate'].min():.0f} to {mine['rate'].max():.0f}"
-    strength = ("deprivation goes with more children in care, but explains only part of the variation"
-                if 0.2 <= corr < 0.7 else "a strong association" if corr >= 0.7 else "no clear association")
-    outside = limits.outside("99.8%")
-    left_out = [f"{r.area_name} ({r.reason})" for r in limits.excluded.itertuples()]
+    c = places.compare("cla.children_looked_after", places.latest_year("cla.children_looked_after", ctx), ctx.vintage)
+    answer = f"At 31 March {c.year}, rates of children looked after " + places.describe(ctx, c, "children in care")
     kin_year, kin, kin_range = foster_spread(ctx.vintage)
-    answer = (f"At 31 March {year}, rates of children looked after ranged from {low['rate']:.0f} per 10,000 children "
-              f"({low['area_name']}) to {high['rate']:.0f} ({high['area_name']}), against {rate:.0f} for England{own}. "
-              f"Across authorities the correlation with the IDACI child-poverty score is {corr:.2f}: {strength}. Rates "
-              f"vary far more than chance would produce, so the funnel's limits allow for that ({limits.label}); "
-              f"{outside} of {len(la)} authorities lie outside the adjusted 99.8% limits."
-              + (f" Left out: {listing(left_out)}." if left_out else ""))
     spread = (f"Placement patterns differ too: in {kin_year}, the last year the files hold local authorities' foster "
               f"care by carer, the share of children looked after fostered by a relative or friend ranged across "
               f"{len(kin)} authorities from {kin_range}.")
-    chart = Chart("cla_rates_by_la", f"Rates of children in care vary {high['rate'] / low['rate']:.0f}-fold between "
-                  f"authorities; {outside} of {len(la)} lie outside over-dispersion-adjusted 99.8% limits", (
-                      f"Two scatter plots of children looked after per 10,000 children for {len(la)} local authorities "
-                      f"at 31 March {year}. Left: a funnel plot against child population with 95% and 99.8% limits "
-                      f"around England's rate of {rate:.0f}, adjusted for over-dispersion; {outside} authorities lie "
-                      f"outside the 99.8% limits. Right: rates against IDACI deprivation scores, correlation {corr:.2f}."
-                      + (f" {ctx.area_name} is highlighted." if not ctx.is_england else "")),
-                  source, "Children looked after per 10,000 children", "Children aged 0 to 17 (log scale)")
-    data = la[["area_code", "area_name", "count", "population", "rate", "z", "position", "idaci"]].rename(
-        columns={"count": "children_looked_after", "population": "children_0_17", "rate": "looked_after_per_10000",
-                 "z": "z_score_allowing_for_overdispersion", "position": "against_limits",
-                 "idaci": "idaci_2019_average_score"})
-    data["children_looked_after"] = data["children_looked_after"].astype("int64")
-    data["children_0_17"] = data["children_0_17"].astype("int64")
+    chart = places.chart(ctx, c, "cla_rates_by_la", "rates of children in care", f"31 March {c.year}",
+                         "Children looked after per 10,000 children")
+    data = places.frame(c, "children_looked_after", "looked_after_per_10000")
     section = Section({"variation_answer": answer, "variation_spread": spread}, data, chart,
-                      {"correlation": corr, "outside": outside}, year)
-    section.figures.update(highlight=sorted(members), limits=limits, england_rate=rate)
+                      {"correlation": c.corr, "outside": c.limits.outside("99.8%")}, c.year)
+    section.figures.update(highlight=sorted(places.members(ctx, c)), limits=c.limits, england_rate=c.england)
     return section
 
 

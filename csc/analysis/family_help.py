@@ -5,11 +5,11 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .. import derived, funnel, query, sources
+from .. import derived, query, sources
 from ..chapter import Context
 from ..geography import ENGLAND
-from . import (SMALL_NUMBER, Chart, Section, change, count, direction, first_lower, is_number, leaders, listing,
-               movement, ordinal, too_small, two_movements, years)
+from . import (SMALL_NUMBER, Chart, Section, base_year, change, count, coverage, direction, first_lower, gaps, is_number,
+               leaders, listing, movement, places, too_small, two_movements)
 
 FRONT_DOOR = {"cin.referrals": "Referrals", "cin.children_in_need": "Children in need at 31 March"}
 FUNNEL = {"cp.section47_enquiries": "Section 47 enquiries", "cp.icpcs": "Initial child protection conferences",
@@ -39,35 +39,6 @@ def stage_series(ctx: Context, measures: dict[str, str]) -> pd.DataFrame:
 
 def by_year(frame: pd.DataFrame, measure: str) -> pd.Series:
     return frame[frame["measure"] == measure].dropna(subset=["value"]).set_index("year")["value"]
-
-
-def base_year(values: pd.Series, preferred: int) -> int | None:
-    """The comparison's base: the preferred year when it holds a countable figure, else the first year that does."""
-    usable = values[values >= SMALL_NUMBER]
-    if usable.empty:
-        return None
-    return preferred if preferred in usable.index else int(usable.index.min())
-
-
-def gaps(frame: pd.DataFrame, ctx: Context) -> str:
-    """Sentences naming, measure by measure, the years in the span shown that are not published for the area."""
-    if ctx.is_england or frame.empty:
-        return ""
-    parts = []
-    for stage, rows in frame.groupby("stage", sort=False):
-        held = rows.dropna(subset=["value"])
-        if held.empty:
-            parts.append(f"{first_lower(stage)} are not published for {ctx.area_name} in any year held")
-            continue
-        inside = rows[(rows["year"] >= held["year"].min()) & (rows["year"] <= held["year"].max())]
-        missing = sorted(set(inside["year"]) - set(held["year"]))
-        if missing:
-            parts.append(f"{first_lower(stage)} are not published for {ctx.area_name} in {years(missing)} "
-                         "(suppressed or not returned)")
-    if not parts:
-        return ""
-    text = "; ".join(parts)
-    return " " + text[:1].upper() + text[1:] + "."
 
 
 def why_not(values: pd.Series, base: int | None, last: int) -> str:
@@ -372,99 +343,15 @@ def factors(ctx: Context) -> Section:
 
 # --- place and deprivation ------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=8)
-def la_comparison(period: str, vintage: str) -> tuple[pd.DataFrame, funnel.Funnel, float]:
-    """Every LA's enquiry rate in one year with IDACI, the over-dispersed funnel around England, and the correlation."""
-    limits = funnel.la_funnel("cp.section47_enquiries", period, vintage, target=england_rate(period, vintage))
-    idaci = query.measure_rows("imd.idaci_average_score", vintage="latest", level="local_authority")
-    la = limits.areas.merge(idaci[["area_code", "value"]].rename(columns={"value": "idaci"}), on="area_code",
-                            how="left")
-    corr = la.dropna(subset=["idaci"])[["rate", "idaci"]].corr().iloc[0, 1]
-    return la.sort_values("rate").reset_index(drop=True), limits, corr
-
-
-@lru_cache(maxsize=8)
-def england_rate(period: str, vintage: str) -> float:
-    """England's enquiries per 10,000 children, computed as DfE does (count over the mid-year population)."""
-    rates = derived.per_10000("cp.section47_enquiries", ENGLAND, vintage).set_index("period")["rate"]
-    return float(rates[period])
-
-
-def la_year(ctx: Context) -> str:
-    held = query.measure_rows("cp.section47_enquiries", vintage=ctx.vintage, level="local_authority")["period"]
-    return str(min(int(held.max()), ctx.end_year or 9999))
-
-
 def place(ctx: Context) -> Section:
-    year = la_year(ctx)
-    la, limits, corr = la_comparison(year, ctx.vintage)
-    rate = england_rate(year, ctx.vintage)
-    areas = query.areas()
-    members = set(ctx.members) | {ctx.area}
-    if ctx.level == "regional":
-        members |= {c for c in la["area_code"] if areas.region_of(c) == ctx.area}
-    mine = la[la["area_code"].isin(members)]
-    low, high = la.iloc[0], la.iloc[-1]
-    own = ""
-    if ctx.level == "local_authority" or ctx.boundary == "consistent":
-        if mine.empty:
-            own = f"; {ctx.area_name}'s rate is not published for {year} (suppressed or not returned)"
-        else:
-            own = "; " + listing([
-                f"{r.area_name} had **{r.rate:.0f}**" + (
-                    f" from only {count(r.count)} enquiries, too few for its rate to be compared" if too_small(r.count)
-                    else f", the {ordinal(1 + int((la['rate'] > r.rate).sum()))} highest of {len(la)}, "
-                         + ("within the limits" if r.position == "within 95% limits" else str(r.position)))
-                for r in mine.itertuples()])
-    elif ctx.level == "regional" and len(mine):
-        region_rate = regional_rate(ctx.area, year, ctx.vintage)
-        own = (f" and {region_rate:.0f} for {ctx.area_name}" if region_rate else "") + (
-            f"; its {len(mine)} authorities ranged from {mine['rate'].min():.0f} to {mine['rate'].max():.0f}")
-    strength = ("deprivation goes with more enquiries, but explains only part of the variation" if 0.2 <= corr < 0.7
-                else "a strong association" if corr >= 0.7 else "no clear association")
-    outside = limits.outside("99.8%")
-    left_out = [f"{r.area_name}, whose {'count is suppressed' if 'suppressed' in r.reason else r.reason}"
-                for r in limits.excluded.itertuples()]
-    answer = (f"In the year to 31 March {year}, section 47 enquiry rates ranged from {low['rate']:.0f} per 10,000 "
-              f"children ({low['area_name']}) to {high['rate']:.0f} ({high['area_name']}), against {rate:.0f} for "
-              f"England{own}. Across authorities the correlation between the rate and the IDACI child-poverty score "
-              f"is {corr:.2f}: {strength}. Rates vary far more than chance alone would produce, so the funnel's "
-              f"limits allow for that ({limits.label}); {outside} of {len(la)} authorities lie outside the adjusted "
-              f"99.8% limits."
-              + (f" Left out: {listing(left_out)}." if left_out else ""))
-    source = query_sources(year, ctx.vintage)
-    chart = Chart("s47_rates_by_la", f"Enquiry rates vary {high['rate'] / low['rate']:.0f}-fold between authorities; "
-                  f"{outside} of {len(la)} lie outside over-dispersion-adjusted 99.8% limits", (
-                      f"Two scatter plots of section 47 enquiry rates per 10,000 children for {len(la)} local "
-                      f"authorities, year to 31 March {year}. Left: a funnel plot against child population with 95% "
-                      f"and 99.8% limits around England's rate of {rate:.0f}, adjusted for over-dispersion; "
-                      f"{outside} authorities lie outside the 99.8% limits. Right: rates against IDACI deprivation "
-                      f"scores, correlation {corr:.2f}."
-                      + (f" {ctx.area_name} is highlighted." if len(mine) and not ctx.is_england else "")),
-                  source, "Enquiries per 10,000 children", "Children aged 0 to 17 (log scale)")
-    data = la[["area_code", "area_name", "count", "population", "rate", "z", "position", "idaci"]].rename(
-        columns={"count": "section47_enquiries", "population": "children_0_17", "rate": "enquiries_per_10000",
-                 "z": "z_score_allowing_for_overdispersion", "position": "against_limits",
-                 "idaci": "idaci_2019_average_score"})
-    data["section47_enquiries"] = data["section47_enquiries"].astype("int64")
-    data["children_0_17"] = data["children_0_17"].astype("int64")
-    section = Section({"place_answer": answer}, data, chart, {"correlation": corr, "outside": outside}, year)
-    section.figures.update(highlight=sorted(members), limits=limits, england_rate=rate)
+    c = places.compare("cp.section47_enquiries", places.latest_year("cp.section47_enquiries", ctx), ctx.vintage)
+    answer = (f"In the year to 31 March {c.year}, section 47 enquiry rates " + places.describe(ctx, c, "enquiries"))
+    chart = places.chart(ctx, c, "s47_rates_by_la", "enquiry rates", f"year to 31 March {c.year}",
+                         "Enquiries per 10,000 children")
+    section = Section({"place_answer": answer}, places.frame(c, "section47_enquiries", "enquiries_per_10000"), chart,
+                      {"correlation": c.corr, "outside": c.limits.outside("99.8%")}, c.year)
+    section.figures.update(highlight=sorted(places.members(ctx, c)), limits=c.limits, england_rate=c.england)
     return section
-
-
-def regional_rate(region: str, period: str, vintage: str) -> float | None:
-    rates = derived.per_10000("cp.section47_enquiries", region, vintage).set_index("period")["rate"]
-    return float(rates[period]) if period in rates.index else None
-
-
-@lru_cache(maxsize=8)
-def query_sources(year: str, vintage: str) -> str:
-    rows = query.measure_rows("cp.section47_enquiries", vintage=vintage, level="local_authority")
-    files = list(rows[rows["period"] == year]["source"].unique())
-    for measure in ("pop.children_0_17", "imd.idaci_average_score"):
-        files += list(query.measure_rows(measure, level="local_authority")["source"].unique())
-    return sources.cite(files)
 
 
 def ethnicity(ctx: Context) -> Section:
@@ -562,19 +449,6 @@ def spending(ctx: Context, spending_baseline: str = "2012-13") -> Section:
 
 
 # --- the chapter ----------------------------------------------------------------------------------------------------
-
-def coverage(ctx: Context, sections: dict[str, Section]) -> str:
-    """A sentence when sections end in different years, saying which and why."""
-    ends = {name: s.latest for name, s in sections.items() if s.latest}
-    if len({int(str(v)[:4]) + ("-" in str(v)) for v in ends.values()}) <= 1:
-        return ""
-    newest = max(ends.values(), key=lambda v: int(str(v)[:4]) + ("-" in str(v)))
-    early = {n: v for n, v in ends.items() if v != newest}
-    return (f"Sections end in different years because the files held end in different years: the newest figures are "
-            f"for {newest}, but " + listing([f"{n} ends in {v}" for n, v in early.items()])
-            + ". DfE published later tables for some of these; they are not among the files this book holds, and where "
-            f"a year is suppressed or not returned for {ctx.area_name} the section says so.")
-
 
 def review_figures() -> dict[str, float]:
     """The review's own arithmetic for England, 2019-20 as first published (for the method sentence)."""

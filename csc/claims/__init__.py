@@ -214,6 +214,12 @@ def too_few(data: Data, why: str, review: Figure | None = None, alternatives=(),
     return Judgement(data, review, list(alternatives), "too few to judge", why, period)
 
 
+def register_untestable(table: dict[str, tuple[str, str]]) -> None:
+    """Claims no published table can test: {claim id: (verdict, why, saying what data would settle it)}."""
+    for claim_id, (verdict, why) in table.items():
+        CHECKS[claim_id] = lambda claim, area, data, _v=verdict, _w=why, **_: Judgement(data, None, [], _v, _w)
+
+
 # The chapters' checks register themselves on import.
 from . import family_help  # noqa: E402,F401
 from . import workforce  # noqa: E402,F401

@@ -10,7 +10,7 @@ from .. import query
 from ..analysis import SMALL_NUMBER, count, too_small
 from ..analysis.care_system import CARE_ORDERS, COMPOSITE, FOSTER, KINSHIP, S20, foster_spread, published
 from ..geography import ENGLAND
-from . import CHECKS, Data, Figure, Judgement, about, check, too_few, verdict_by_conclusion
+from . import Data, Figure, Judgement, about, check, register_untestable, too_few, verdict_by_conclusion
 from .family_help import figure, growth
 
 CLA = "cla.children_looked_after"
@@ -546,10 +546,4 @@ UNTESTABLE = {
 }
 
 
-def untestable(claim_id: str):
-    verdict, why = UNTESTABLE[claim_id]
-    return lambda claim, area, data, **_: Judgement(data, None, [], verdict, why)
-
-
-for _claim_id in UNTESTABLE:
-    CHECKS[_claim_id] = untestable(_claim_id)
+register_untestable(UNTESTABLE)

@@ -7,7 +7,8 @@ from .. import derived, query
 from ..analysis import SMALL_NUMBER, CATCH_ALL, count, leaders, too_small
 from ..errors import UsageError
 from ..geography import ENGLAND
-from . import CHECKS, Data, Figure, Judgement, about, check, more_than, too_few, verdict_by_conclusion
+from . import (Data, Figure, Judgement, about, check, more_than, register_untestable, too_few,
+               verdict_by_conclusion)
 
 SMALL = f"fewer than {SMALL_NUMBER} in a year compared"
 
@@ -394,10 +395,4 @@ UNTESTABLE = {
 }
 
 
-def untestable(claim_id: str):
-    verdict, why = UNTESTABLE[claim_id]
-    return lambda claim, area, data, **_: Judgement(data, None, [], verdict, why)
-
-
-for _claim_id in UNTESTABLE:
-    CHECKS[_claim_id] = untestable(_claim_id)
+register_untestable(UNTESTABLE)

@@ -13,7 +13,7 @@ from .. import query
 from ..analysis import SMALL_NUMBER, count, is_number, too_small
 from ..analysis.workforce import joint_code, one_in, published, rate, role_shares, roles, without_cases
 from ..geography import ENGLAND
-from . import CHECKS, Data, Figure, Judgement, check, too_few, verdict_by_conclusion
+from . import Data, Figure, Judgement, check, register_untestable, too_few, verdict_by_conclusion
 
 RELEASE = {"review": "earliest release held", "latest": "latest release"}
 HEADCOUNT_ROLES = ("the role split held is headcount of social workers with known ethnicity (2019 to 2022), not the "
@@ -204,10 +204,4 @@ UNTESTABLE = {
 }
 
 
-def untestable(claim_id: str):
-    verdict, why = UNTESTABLE[claim_id]
-    return lambda claim, area, data, **_: Judgement(data, None, [], verdict, why)
-
-
-for _claim_id in UNTESTABLE:
-    CHECKS[_claim_id] = untestable(_claim_id)
+register_untestable(UNTESTABLE)
