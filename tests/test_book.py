@@ -65,7 +65,7 @@ def test_chart_csv_is_published_beside_the_page():
     csv = HTML / "chart-data" / "family_help" / "s47_icpc_cpp.csv"
     assert csv.is_file()
     header = csv.read_text().splitlines()[0]
-    assert header == "year,stage,value,status,release,source"
+    assert header == "year,stage,count,status,release,source"
 
 
 def test_pdf_has_every_chapter_title_and_the_glued_number(pdf_text):

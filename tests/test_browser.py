@@ -89,7 +89,7 @@ def test_chapter_chart_loads_with_alt_text_and_its_csv_downloads(site, browser):
     link = page.locator("#chart-s47_icpc_cpp a[download]")
     href = link.evaluate("a => a.href")
     body = page.request.get(href)
-    assert body.ok and body.text().startswith("year,stage,value")
+    assert body.ok and body.text().startswith("year,stage,count")
     assert page.locator("figure.csc-chart").count() >= 5
     assert page.locator(".claim-box").count() == 14  # every FH claim of the ledger has a box
     page.screenshot(path=str(ROOT / "_build" / "family_help.png"), full_page=True)
