@@ -18,7 +18,7 @@ import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from . import paths
 from .errors import CscError
@@ -70,13 +70,11 @@ class Outcome:
 
 
 def url_of(source: Source) -> str:
-    """The entry's download URL: relative ones name files the repository ships under data/; CSC_URL_BASE stands in
-    for https://raw.githubusercontent.com (tests serve the mirror under the same paths on 127.0.0.1)."""
+    """The entry's download URL; CSC_URL_BASE stands in for https://raw.githubusercontent.com (tests serve the
+    mirror under the same paths on 127.0.0.1). Hand-collected figure files have none: they come from a mirror."""
     if not source.file_url:
         raise FileNotFoundError(NO_URL)
     url = source.file_url
-    if not urlsplit(url).scheme:
-        return urljoin(paths.DATA.resolve().as_uri() + "/", url)
     base = os.environ.get("CSC_URL_BASE")
     if base and url.startswith(RAW_GITHUB + "/"):
         url = base.rstrip("/") + url[len(RAW_GITHUB):]
@@ -187,13 +185,8 @@ def fetch_one(source: Source, mirror: Path | None, raw_dir: Path) -> Outcome:
             _copy(mirror / source.mirror_path, source, target, "mirror")
             action = "copied"
         else:
-            url = url_of(source)
-            if url.startswith("file:"):
-                _copy(Path(unquote(urlsplit(url).path)), source, target, "the repository")
-                action = "copied"
-            else:
-                _download(url, source, target)
-                action = "downloaded"
+            _download(url_of(source), source, target)
+            action = "downloaded"
         target.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)  # raw files are read-only inputs
     except Exception as exc:  # noqa: BLE001 - every failure of one file becomes one line naming it
         if isinstance(exc, OSError) and exc.errno in FATAL:

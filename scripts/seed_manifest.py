@@ -78,7 +78,6 @@ RULES = [
 
 RAW_GITHUB = "https://raw.githubusercontent.com"
 # Figures the project collected by hand from public web pages have no public file: the repository ships them.
-HAND_COLLECTED = Path(__file__).resolve().parent.parent / "data" / "hand_collected"
 
 
 def _notes_blocks(folder: Path):
@@ -163,13 +162,6 @@ def file_url(origin: dict | None) -> str | None:
     return f"{RAW_GITHUB}/{origin['repo']}/{origin['commit']}/{quote(origin['path'])}"
 
 
-def download_url(rel: str, origin: dict | None) -> str | None:
-    """The pinned raw-file URL, or for a hand-collected file the copy the repository ships (relative to data/)."""
-    if file_url(origin) is None and (HAND_COLLECTED / rel).is_file():
-        return f"{HAND_COLLECTED.name}/{rel}"
-    return file_url(origin)
-
-
 def check_rows(rel: str, path: Path, encoding: str, origin: dict) -> int | None:
     """The row count the PROVENANCE recorded, after checking the mirror's copy has it (a copy cut short does not)."""
     if not origin.get("rows") or encoding == "binary":
@@ -231,7 +223,7 @@ def main(mirror: str) -> None:
             raise SystemExit(f"seed_manifest: {rel} has sha256 {sha} but its PROVENANCE records {origin['sha256']}")
         encoding = encoding_of(path)
         rows = check_rows(rel, path, encoding, origin)
-        url = download_url(rel, origin)
+        url = file_url(origin)
         entries.append({
             "id": entry_id(rel), "topic": rel.split("/")[0], "publisher": publisher, "publication": publication,
             "release": release, "periods": periods_of(rel), "page_url": page, "file_url": url,
@@ -257,7 +249,7 @@ def fill(manifest: Path, mirror: str) -> None:
         if not rel:
             continue
         origin = notes.get(rel.group(1).strip(), {})
-        url = download_url(rel.group(1).strip(), origin)
+        url = file_url(origin)
         if url:
             block = re.sub(r"(?m)^  file_url: null$", f"  file_url: {url}", block)
         if origin.get("rows") and "\n  rows: " not in block and "encoding: binary" not in block:

@@ -343,7 +343,7 @@ def test_a_second_build_waits_for_the_first(tmp_path):
 # --- What a kill leaves behind --------------------------------------------------------------------------------------
 
 def test_a_killed_download_leaves_a_partial_file_the_next_fetch_removes(mirror_server, sources, tmp_path):
-    entry = min((e for e in sources.values() if (e.bytes or 0) > 1_000_000 and e.file_url.startswith("https")),
+    entry = min((e for e in sources.values() if (e.bytes or 0) > 1_000_000 and (e.file_url or "").startswith("https")),
                 key=lambda e: e.bytes)
     write_manifest(tmp_path / "sources.yml", [entry])
     env = {**os.environ, "CSC_DATA_MIRROR": "", "CSC_URL_BASE": mirror_server.url, "PYTHONPATH": str(ROOT),
