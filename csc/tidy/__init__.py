@@ -50,6 +50,30 @@ def source(manifest: dict[str, Source], path: str) -> Source:
     raise CscError(f"data/sources.yml: no entry for {path}; add it to the manifest")
 
 
+def hand_collected_rows(manifest: dict[str, Source], path: str, figures: dict[str, tuple], skipped: set[str],
+                        units: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """A file of figures collected by hand from web pages (national, one per row, id -> measure, period, breakdown,
+    release[, scale]). Every id must be mapped or knowingly skipped; units maps measure -> (unit, period type)."""
+    from ..readers import parse_cells, read_csv
+
+    src = source(manifest, path)
+    frame = read_csv(src, required=["figure_id", "value", "geography"])
+    ids = frame["figure_id"].str.strip()
+    unknown = set(ids) - set(figures) - skipped
+    if unknown:
+        raise CscError(f"{src.raw_path}: column 'figure_id' has unmapped value {sorted(unknown)[0]!r}")
+    frame = frame[ids.isin(list(figures))].reset_index(drop=True)
+    spec = pd.DataFrame([(*figures[i], 1)[:5] for i in frame["figure_id"].str.strip()],
+                        columns=["measure", "period", "breakdown", "release", "scale"])
+    values, status = parse_cells(frame["value"], src.raw_path, "value", {""})
+    return pd.DataFrame({
+        "measure": spec["measure"], "period": spec["period"],
+        "period_type": spec["measure"].map(lambda m: units[m][1]), "geographic_level": "national",
+        "area_code": "E92000001", "la_code": "", "area_name": "England", "breakdown": spec["breakdown"],
+        "value": values * spec["scale"], "status": status, "unit": spec["measure"].map(lambda m: units[m][0]),
+        "release": spec["release"], "source": src.id})
+
+
 def fy_label(start_year: int) -> str:
     return f"{start_year}-{(start_year + 1) % 100:02d}"
 

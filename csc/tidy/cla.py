@@ -12,8 +12,8 @@ import re
 import pandas as pd
 
 from ..errors import CscError
-from ..readers import first_present, parse_cells, read_csv, require_columns
-from . import ees_geography, long_rows, source
+from ..readers import first_present, read_csv, require_columns
+from . import ees_geography, hand_collected_rows, long_rows, source
 
 EES_SYMBOLS = {"", "c", "z", "x", "k", ":", "low"}  # 2021 release: ":" not available, "~" (read as "low") negligible
 SFR_SYMBOLS = {"", "x", "..", "c", ".", "-"}  # "" also marks a blank cell (2013, 2014 files)
@@ -342,23 +342,7 @@ def stability(manifest, path: str) -> pd.DataFrame:
 
 def hand_collected(manifest) -> pd.DataFrame:
     """First-published headline figures, each under the release that first published it."""
-    src = source(manifest, HAND_COLLECTED)
-    frame = read_csv(src, required=["figure_id", "value", "geography"])
-    ids = frame["figure_id"].str.strip()
-    unknown = set(ids) - set(HAND_FIGURES) - HAND_SKIPPED
-    if unknown:
-        raise CscError(f"{src.raw_path}: column 'figure_id' has unmapped value {sorted(unknown)[0]!r}")
-    frame = frame[ids.isin(list(HAND_FIGURES))].reset_index(drop=True)
-    spec = pd.DataFrame([HAND_FIGURES[i] for i in frame["figure_id"].str.strip()],
-                        columns=["measure", "period", "breakdown", "release"])
-    values, status = parse_cells(frame["value"], src.raw_path, "value", {""})
-    units = spec["measure"].map(lambda m: MEASURES[m][0])
-    return pd.DataFrame({
-        "measure": spec["measure"], "period": spec["period"], "period_type": spec["measure"].map(
-            lambda m: MEASURES[m][1]),
-        "geographic_level": "national", "area_code": "E92000001", "la_code": "", "area_name": "England",
-        "breakdown": spec["breakdown"], "value": values, "status": status, "unit": units,
-        "release": spec["release"], "source": src.id})
+    return hand_collected_rows(manifest, HAND_COLLECTED, HAND_FIGURES, HAND_SKIPPED, MEASURES)
 
 
 # ---- SFR underlying data 2010-2019 (wide) -------------------------------------------------------------------------

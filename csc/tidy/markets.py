@@ -19,8 +19,8 @@ import pandas as pd
 
 from ..errors import CscError
 from ..geography import ENGLAND
-from ..readers import parse_cells, read_csv, read_text
-from . import source
+from ..readers import parse_cells, read_text
+from . import hand_collected_rows, source
 from .schema import COLUMNS
 
 ODS = "markets/Childrens_social_care_in_England_2023_underlying_data.ods"
@@ -440,22 +440,7 @@ def flows(src, period: str, areas: AreaNames) -> pd.DataFrame:
 
 def hand_collected(manifest) -> pd.DataFrame:
     """The CMA's, Ofsted's transparency and the LGA's published figures, each under the month it was published."""
-    src = source(manifest, HAND_COLLECTED)
-    frame = read_csv(src, required=["figure_id", "value", "geography"])
-    ids = frame["figure_id"].str.strip()
-    unknown = set(ids) - set(HAND_FIGURES) - HAND_SKIPPED
-    if unknown:
-        raise CscError(f"{src.raw_path}: column 'figure_id' has unmapped value {sorted(unknown)[0]!r}")
-    frame = frame[ids.isin(list(HAND_FIGURES))].reset_index(drop=True)
-    spec = pd.DataFrame([HAND_FIGURES[i] for i in frame["figure_id"].str.strip()],
-                        columns=["measure", "period", "breakdown", "release", "scale"])
-    values, status = parse_cells(frame["value"], src.raw_path, "value", {""})
-    return pd.DataFrame({
-        "measure": spec["measure"], "period": spec["period"],
-        "period_type": spec["measure"].map(lambda m: HAND_UNITS[m][1]), "geographic_level": "national",
-        "area_code": ENGLAND, "la_code": "", "area_name": "England", "breakdown": spec["breakdown"],
-        "value": values * spec["scale"], "status": status, "unit": spec["measure"].map(lambda m: HAND_UNITS[m][0]),
-        "release": spec["release"], "source": src.id})
+    return hand_collected_rows(manifest, HAND_COLLECTED, HAND_FIGURES, HAND_SKIPPED, HAND_UNITS)
 
 
 # --- Fostering ------------------------------------------------------------------------------------------------
