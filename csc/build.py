@@ -14,10 +14,11 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 
-from . import paths, tidy, yamlfile
+from . import executor, paths, tidy, yamlfile
 from .errors import CscError, UsageError
 
 REGISTRY = paths.CHAPTERS / "chapters.yml"
@@ -131,7 +132,7 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path, 
 
     work = work or WORK
     work.mkdir(parents=True, exist_ok=True)
-    source = work / f"{name}.src.ipynb"
+    source = work / f"{name}.{os.getpid()}.src.ipynb"
     jupytext.write(jupytext.read(paths.CHAPTERS / f"{name}.py"), source)
     scratch = work / f"{name}.{os.getpid()}.ipynb"
     shutil.rmtree(files_dir, ignore_errors=True)
@@ -161,29 +162,61 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path, 
         for k, v in saved.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     os.replace(scratch, output)
+    source.unlink(missing_ok=True)
     return time.perf_counter() - started
 
 
-def run_chapters(force: bool = False, log=print) -> list[str]:
-    """Execute the chapters whose inputs changed; returns the names executed."""
-    executed = []
+@dataclass(frozen=True)
+class Layout:
+    """Where a book keeps its executed notebooks, chart CSVs, stamps and scratch: the main book's, or an edition's."""
+    notebooks: Path
+    downloads: Path
+    stamps: Path
+    work: Path
+
+
+BOOK = Layout(paths.CHAPTERS, DOWNLOADS, STAMPS, WORK)
+
+
+def run_chapters(force: bool = False, log=print, workers: int | None = None, scheduler: str | None = None,
+                 layout: Layout = BOOK, params_for=lambda name, spec: spec["parameters"], reuse=None) -> list[str]:
+    """Execute the chapters whose inputs changed, side by side on the executor's workers; returns the names executed.
+    Each is published and stamped as soon as it finishes, so one failing loses none of the others. reuse(name,
+    params, parts) may fill a chapter's staged files and notebook instead of running it (an edition takes the main
+    book's when they would be the same)."""
+    stale = []
     for name, spec in chapters().items():
-        params = spec["parameters"]
+        params = params_for(name, spec)
         parts = signature(name, spec, params)
-        reason = "forced" if force else why_stale(name, parts)
-        if not reason:
+        reason = "forced" if force else why_stale(name, parts, layout.stamps, layout.notebooks)
+        if reason:
+            stale.append((name, spec, params, parts, reason))
+        else:
             log(f"chapter {name}: up to date (skipped)")
-            continue
-        staged = WORK / f"{name}.files"
-        seconds = execute(name, spec, params, paths.CHAPTERS / f"{name}.ipynb", staged)
-        published = DOWNLOADS / "chart-data" / name
+
+    def publish(name: str, parts: dict, how: str) -> None:
+        published = layout.downloads / "chart-data" / name
         shutil.rmtree(published, ignore_errors=True)
         published.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, published)
-        _write_json(STAMPS / f"{name}.json", parts)
-        executed.append(name)
-        log(f"chapter {name}: executed in {seconds:.1f} s ({reason})")
-    return executed
+        os.replace(layout.work / f"{name}.files", published)
+        _write_json(layout.stamps / f"{name}.json", parts)
+        log(f"chapter {name}: {how}")
+
+    jobs, waiting = [], []
+    for name, spec, params, parts, reason in stale:
+        if not force and reuse and reuse(name, params, parts):
+            publish(name, parts, f"copied from the main book, built from the same inputs ({reason})")
+        else:
+            jobs.append((name, spec, params, layout.notebooks / f"{name}.ipynb", layout.work / f"{name}.files",
+                         layout.work))
+            waiting.append((name, parts, reason))
+
+    def done(index: int, seconds: float) -> None:
+        name, parts, reason = waiting[index]
+        publish(name, parts, f"executed in {seconds:.1f} s ({reason})")
+
+    executor.run(execute, jobs, workers=workers, scheduler=scheduler, done=done)
+    return [name for name, *_ in stale]
 
 
 def book_sources(root: Path | None = None) -> str:
@@ -248,20 +281,21 @@ def build_pdf(log=print, source: Path | None = None, into: Path | None = None) -
     return time.perf_counter() - started
 
 
-def main(pdf: bool = True, force: bool = False, log=print) -> int:
+def main(pdf: bool = True, force: bool = False, log=print, workers: int | None = None,
+         scheduler: str | None = None) -> int:
     with paths.lock(paths.BUILD / ".lock", "book build"):
         clean_leftovers()
-        return _main(pdf, force, log)
+        return _main(pdf, force, log, workers, scheduler)
 
 
-def _main(pdf: bool, force: bool, log) -> int:
+def _main(pdf: bool, force: bool, log, workers: int | None, scheduler: str | None) -> int:
     timings = {}
     started = time.perf_counter()
     result = tidy.build(log=log)
     timings["tidy"] = time.perf_counter() - started
     log("tidy: " + ", ".join(f"{t} {r}" for t, r in result.items()))
     started = time.perf_counter()
-    executed = run_chapters(force=force, log=log)
+    executed = run_chapters(force=force, log=log, workers=workers, scheduler=scheduler)
     timings["chapters"] = time.perf_counter() - started
     stamp = STAMPS / "book.json"
     sources = book_sources()

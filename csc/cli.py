@@ -63,7 +63,7 @@ def cmd_measures(args) -> int:
 def cmd_build(args) -> int:
     from . import build
 
-    return build.main(pdf=not args.no_pdf, force=args.force)
+    return build.main(pdf=not args.no_pdf, force=args.force, workers=args.workers, scheduler=args.scheduler)
 
 
 def key_values(items: list[str] | None) -> dict[str, str]:
@@ -85,7 +85,12 @@ def cmd_edition(args) -> int:
     from . import edition
 
     return edition.main(args.area, vintage=args.vintage, params=key_values(args.param), pdf=not args.no_pdf,
-                        force=args.force, out=args.out)
+                        force=args.force, out=args.out, workers=args.workers, scheduler=args.scheduler)
+
+
+def executor_options(parser) -> None:
+    parser.add_argument("--workers", type=int, help="notebooks run side by side (default: the machine's cores)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="run notebooks on a Dask cluster (tcp://host:8786)")
 
 
 def cmd_releases(args) -> int:
@@ -118,6 +123,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="tidy, execute changed chapters, build HTML and PDF")
     b.add_argument("--no-pdf", action="store_true")
     b.add_argument("--force", action="store_true", help="re-execute every chapter")
+    executor_options(b)
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("chapter", help="execute one chapter for another area or vintage")
     c.add_argument("name")
@@ -133,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--no-pdf", action="store_true")
     e.add_argument("--force", action="store_true", help="re-execute every chapter")
     e.add_argument("--out", help="output folder (default _build/editions/<GSS code>)")
+    executor_options(e)
     e.set_defaults(func=cmd_edition)
     sub.add_parser("releases", help="ask the EES API for releases newer than the manifest's (exit 1: new ones, "
                                     "0: none, 2: could not ask)").set_defaults(func=cmd_releases)

@@ -120,33 +120,21 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def run_chapters(registry: dict[str, dict], edition: dict, folder: Path, force: bool = False,
-                 log=print) -> list[str]:
-    """Execute each chapter for the edition into its source tree, unless its inputs are unchanged."""
-    src, stamps, work = folder / "src", folder / "stamps", folder / "work"
-    executed = []
-    for name, spec in registry.items():
-        params = chapter_parameters(spec, edition)
-        parts = build.signature(name, spec, params)
-        reason = "forced" if force else build.why_stale(name, parts, stamps=stamps, notebooks=src / "chapters")
-        if not reason:
-            log(f"chapter {name}: up to date (skipped)")
-            continue
-        staged = work / f"{name}.files"
-        published = src / "_build" / "downloads" / "chart-data" / name
-        if not force and params == spec["parameters"] and not build.why_stale(name, parts):
-            _copy_from_book(name, staged, src / "chapters" / f"{name}.ipynb", work)
-            how = "copied from the main book, built from the same inputs"
-        else:
-            seconds = build.execute(name, spec, params, src / "chapters" / f"{name}.ipynb", staged, work=work)
-            how = f"executed in {seconds:.1f} s"
-        shutil.rmtree(published, ignore_errors=True)
-        published.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staged, published)
-        build._write_json(stamps / f"{name}.json", parts)
-        executed.append(name)
-        log(f"chapter {name}: {how} ({reason})")
-    return executed
+def run_chapters(registry: dict[str, dict], edition: dict, folder: Path, force: bool = False, log=print,
+                 workers: int | None = None, scheduler: str | None = None) -> list[str]:
+    """Execute each chapter for the edition into its source tree, unless its inputs are unchanged; a chapter run
+    exactly as the main book runs it is copied from the book."""
+    src = folder / "src"
+    layout = build.Layout(src / "chapters", src / "_build" / "downloads", folder / "stamps", folder / "work")
+
+    def reuse(name: str, params: dict, parts: dict) -> bool:
+        if params != registry[name]["parameters"] or build.why_stale(name, parts):
+            return False
+        _copy_from_book(name, layout.work / f"{name}.files", layout.notebooks / f"{name}.ipynb", layout.work)
+        return True
+
+    return build.run_chapters(force=force, log=log, workers=workers, scheduler=scheduler, layout=layout,
+                              params_for=lambda name, spec: chapter_parameters(spec, edition), reuse=reuse)
 
 
 def _copy_from_book(name: str, files_dir: Path, notebook: Path, work: Path) -> None:
@@ -163,7 +151,8 @@ def _copy_from_book(name: str, files_dir: Path, notebook: Path, work: Path) -> N
 
 
 def main(area: str, vintage: str | None = None, params: dict[str, str] | None = None, pdf: bool = True,
-         force: bool = False, out: str | None = None, log=print) -> int:
+         force: bool = False, out: str | None = None, log=print, workers: int | None = None,
+         scheduler: str | None = None) -> int:
     """Build the edition for area; parameters are checked before anything is created."""
     started = time.perf_counter()
     registry = build.chapters()
@@ -182,7 +171,7 @@ def main(area: str, vintage: str | None = None, params: dict[str, str] | None = 
     src = folder / "src"
     stage_sources(src, ctx, edition)
     timings = {"checks": time.perf_counter() - started}
-    executed = run_chapters(registry, edition, folder, force=force, log=log)
+    executed = run_chapters(registry, edition, folder, force=force, log=log, workers=workers, scheduler=scheduler)
     timings["chapters"] = time.perf_counter() - started - timings["checks"]
     stamp = folder / "stamps" / "book.json"
     sources = build.book_sources(src)
