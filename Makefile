@@ -10,9 +10,9 @@ CSC_DATA_MIRROR ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,)
 export CSC_DATA_MIRROR
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup apt venv vendor data tidy book html pdf chapter edition test test-fast bench lint clean distclean
+.PHONY: setup apt venv cff vendor data tidy book html pdf chapter edition test test-fast bench lint clean distclean
 
-setup: apt venv vendor   ## system packages, .venv from requirements.txt, vendored MathJax
+setup: apt venv vendor cff   ## system packages, .venv from requirements.txt, vendored MathJax, CITATION.cff checker
 
 apt:
 	@S=$$([ "$$(id -u)" = 0 ] || echo sudo); dpkg -s $(APT) >/dev/null 2>&1 || \
@@ -23,6 +23,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	touch $@
+
+# cffconvert pins libraries older than the book's (jsonschema 3), so it lives in a virtual environment of its own.
+cff: $(VENV)/cff/bin/cffconvert
+$(VENV)/cff/bin/cffconvert:
+	$(PYTHON) -m venv $(VENV)/cff
+	$(VENV)/cff/bin/pip install -q --disable-pip-version-check cffconvert==2.0.0
 
 vendor: $(VENV)/.installed
 	$(PY) scripts/vendor.py

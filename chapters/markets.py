@@ -132,12 +132,15 @@ claim_boxes("MK-5", "MK-3")
 # The CMA's prices and margins come from its own analysis of the largest providers' data in England, Scotland and
 # Wales, and were published in October 2021, after the review. Ofsted's grouping of homes by ultimate owner and the
 # LGA-commissioned shares are quoted from web pages. None of these is an official statistic; the table lists them
-# with who published each and when.
+# with who published each and when, where this build holds them.
 # ```
+#
+# {glue:md}`published_figures`
 
 # %%
 published = sections["published figures"]
-charts.table(published.data, published.figures["caption"])
+if len(published.data):
+    charts.table(published.data, published.figures["caption"])
 claim_boxes("MK-4")
 
 # %% [markdown]

@@ -159,10 +159,10 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path, 
         raise CscError(f"chapter {name} failed: {what} ({' '.join(str(exc).split())[:200]}); "
                        f"the published chapter is unchanged") from None
     finally:
+        source.unlink(missing_ok=True)
         for k, v in saved.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     os.replace(scratch, output)
-    source.unlink(missing_ok=True)
     return time.perf_counter() - started
 
 

@@ -18,14 +18,15 @@ def cmd_fetch(args) -> int:
         raise CscError(f"CSC_DATA_MIRROR={mirror} is not a directory")
     outcomes = fetch.fetch_all(sources, mirror)
     counts: dict[str, int] = {}
-    no_url = [o for o in outcomes if o.action == "failed" and fetch.NO_URL in o.message]
     for outcome in outcomes:
         counts[outcome.action] = counts.get(outcome.action, 0) + 1
-        if outcome.action == "failed" and outcome not in no_url:
+        if outcome.action == "failed":
             print(f"csc fetch: error: {outcome.message}", file=sys.stderr)
-    if no_url:
-        print(f"csc fetch: error: {len(no_url)} entries have no file_url (first: {no_url[0].source.id}); "
-              f"set CSC_DATA_MIRROR to a folder holding the official files", file=sys.stderr)
+    skipped = [o for o in outcomes if o.action == "skipped"]
+    if skipped:
+        print(f"csc fetch: note: {len(skipped)} hand-collected figure files have no public copy and come only from a "
+              f"mirror ({', '.join(o.source.file for o in skipped)}); the book is built without them and says so "
+              f"where their figures would be used", file=sys.stderr)
     strays = fetch.remove_strays(sources, paths.RAW) if paths.RAW.is_dir() else []
     for stray in strays:
         print(f"csc fetch: note: {stray} is not in the manifest (left in place)", file=sys.stderr)

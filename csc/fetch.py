@@ -25,7 +25,6 @@ from .errors import CscError
 from .manifest import Source
 
 CHUNK = 1 << 20
-NO_URL = "no file_url in the manifest and CSC_DATA_MIRROR is not set"
 RAW_GITHUB = "https://raw.githubusercontent.com"
 RETRIES = 3               # further attempts after a failed transfer or a hash mismatch (pauses 1, 2, 3 s)
 TIMEOUT = 60              # seconds without a byte before a transfer counts as failed
@@ -71,9 +70,8 @@ class Outcome:
 
 def url_of(source: Source) -> str:
     """The entry's download URL; CSC_URL_BASE stands in for https://raw.githubusercontent.com (tests serve the
-    mirror under the same paths on 127.0.0.1). Hand-collected figure files have none: they come from a mirror."""
-    if not source.file_url:
-        raise FileNotFoundError(NO_URL)
+    mirror under the same paths on 127.0.0.1). Hand-collected figure files have none: they come from a mirror or
+    not at all."""
     url = source.file_url
     base = os.environ.get("CSC_URL_BASE")
     if base and url.startswith(RAW_GITHUB + "/"):
@@ -175,6 +173,8 @@ def fetch_one(source: Source, mirror: Path | None, raw_dir: Path) -> Outcome:
     link = _symlink_in(target, raw_dir)
     if link is None and target.is_file() and sha256_of(target) == source.sha256:
         return Outcome(source, "present")
+    if mirror is None and not source.file_url and source.hand_collected:
+        return Outcome(source, "skipped", f"{source.id} ({source.file}): hand-collected, no public copy")
     try:
         if link is not None:
             link.unlink()  # the link only, never what it points to

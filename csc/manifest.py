@@ -34,6 +34,9 @@ class Source:
     bytes: int | None = None
     rows: int | None = None         # data rows after the header, as recorded when the file was copied
     note: str | None = None
+    # Figures transcribed by hand from web pages: no public copy of the file exists, so it can have no file_url and
+    # comes only from a mirror; the book is built without it when it is absent (and says so where it would be used).
+    hand_collected: bool = False
 
     @property
     def raw_path(self) -> Path:
@@ -83,13 +86,18 @@ def load(path: Path | None = None) -> dict[str, Source]:
         for key in COUNTS:
             if entry.get(key) is not None and (not isinstance(entry[key], int) or entry[key] < 0):
                 raise CscError(f"{path}: {label} {key} must be a whole number, not {entry[key]!r}")
+        if not isinstance(entry.get("hand_collected", False), bool):
+            raise CscError(f"{path}: {label} hand_collected must be true or false, not {entry['hand_collected']!r}")
+        if not entry.get("file_url") and not entry.get("hand_collected"):
+            raise CscError(f"{path}: {label} lacks file_url (only a hand_collected file may have none)")
         if label in sources:
             raise CscError(f"{path}: id {label} appears twice")
         local = Path(str(entry["file"])).as_posix()
         if local in owners:
             raise CscError(f"{path}: {owners[local]} and {label} both name the local file {local}")
         owners[local] = label
-        entry = {k: (str(v) if k not in COUNTS and v is not None else v) for k, v in entry.items()}
+        entry = {k: (str(v) if k not in COUNTS + ("hand_collected",) and v is not None else v)
+                 for k, v in entry.items()}
         sources[label] = Source(**entry)
     return sources
 

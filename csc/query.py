@@ -67,6 +67,11 @@ def _rows(measure: str) -> tuple[dict, ...]:
     return _records(table, _stamp(table), measure)
 
 
+def held(measure: str) -> bool:
+    """Whether the tidy tables hold any row of a catalogued measure (a hand-collected figure may be absent)."""
+    return bool(_rows(measure))
+
+
 @lru_cache(maxsize=64)
 def _indexed(table: str, stamp: tuple[int, int], measure: str) -> dict[str, tuple[dict, ...]]:
     """One measure's rows by area code, so a chapter run for every area does not rescan every row each time."""

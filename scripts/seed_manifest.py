@@ -230,6 +230,7 @@ def main(mirror: str) -> None:
             "licence": "OGL-3.0", "sha256": sha, "bytes": path.stat().st_size,
             **({"rows": rows} if rows is not None else {}),
             "encoding": encoding, "file": rel, "mirror_path": rel,
+            **({"hand_collected": True} if "/hand_collected_" in rel else {}),
         })
         twin = next((e["id"] for e in entries[:-1] if e["sha256"] == sha), None)
         if twin:

@@ -40,6 +40,7 @@ def test_every_care_system_claim_has_both_verdicts(england):
         assert r.then.verdict in claims.VERDICTS and r.now.verdict in claims.VERDICTS and r.then.why and r.now.why
 
 
+@pytest.mark.hand_collected
 def test_cs1_first_published_80080_and_the_revision(england, cla):
     assert held(cla, "cla.children_looked_after", "2020", "2020") == 80080     # the 2020 release page
     assert england["CS-1"].then.verdict == "reproduced"
@@ -48,6 +49,7 @@ def test_cs1_first_published_80080_and_the_revision(england, cla):
     assert england["CS-1"].now.verdict == "reproduced with caveats"
 
 
+@pytest.mark.hand_collected
 def test_cs2_and_cs3_decade_growth_is_24_percent_not_nearly_double(england, cla):
     first = held(cla, "cla.children_looked_after", "2020", "2020") / held(cla, "cla.children_looked_after", "2010",
                                                                          "2010")
@@ -60,6 +62,7 @@ def test_cs2_and_cs3_decade_growth_is_24_percent_not_nearly_double(england, cla)
     assert without.value == pytest.approx((uasc - 1) * 100)
 
 
+@pytest.mark.hand_collected
 def test_cs4_entries_fell_from_2017_but_rose_over_the_decade(england, cla):
     starts = {y: cla[(cla.measure == "cla.starts") & (cla.period == y) & (cla.breakdown == "")]
               .sort_values("release")["value"].iloc[0] for y in ("2010", "2017", "2020")}
@@ -70,6 +73,7 @@ def test_cs4_entries_fell_from_2017_but_rose_over_the_decade(england, cla):
     assert r.verdict == "contested"
 
 
+@pytest.mark.hand_collected
 def test_cs6_placements_and_cs16_legal_status_in_2020(england, cla):
     foster = held(cla, "cla.by_placement", "2020", "2021", "placement=Foster placements")
     assert england["CS-6"].then.review.value == pytest.approx(foster / 80080 * 100)
@@ -81,6 +85,7 @@ def test_cs6_placements_and_cs16_legal_status_in_2020(england, cla):
                               "legal_status=Voluntary agreements under S20")   # 17%
 
 
+@pytest.mark.hand_collected
 def test_cs11_adoptions_fell_4_percent_and_are_flat_now(england, cla):
     assert held(cla, "cla.adopted", "2020", "2020") == 3440
     then = england["CS-11"].then

@@ -50,6 +50,7 @@ def test_mk1_private_share_of_homes_and_places(england):
     assert r.now.verdict == "not supported" and "risen past" in r.now.why   # 84%: more than about three-quarters
 
 
+@pytest.mark.hand_collected
 def test_mk2_independent_shares_of_foster_and_residential_placements(england):
     cla = rows("cla", "cla.by_placement_provider")
     cla = cla[(cla["area_code"] == "E92000001") & (cla["period"] == "2020")]
@@ -66,6 +67,7 @@ def test_mk2_independent_shares_of_foster_and_residential_placements(england):
     assert any("not official statistics" in a.label for a in r.then.alternatives)   # the LGA's, published Dec 2020
 
 
+@pytest.mark.hand_collected
 def test_mk3_weekly_spend_per_child_in_a_childrens_home(england):
     spend = one(rows("spending", "spend.s251_line"), "2019-20", "line=cla_residential")
     placements = rows("cla", "cla.by_placement")
@@ -111,6 +113,7 @@ def test_mk6_north_west_share_of_homes_against_its_children(england):
     assert r.then.verdict == "reproduced with caveats" and "660" in r.then.why
 
 
+@pytest.mark.hand_collected
 def test_mk4_and_mk7_are_not_checkable_and_show_later_figures_labelled(england):
     for claim_id in ("MK-4", "MK-7"):
         r = england[claim_id]

@@ -254,6 +254,7 @@ def test_reconcile_stops_when_a_workbook_list_disagrees_with_its_totals():
     markets.reconcile(lists.assign(source="a csv extract"), totals, {"wb"})  # CSV subsets are allowed
 
 
+@pytest.mark.hand_collected
 def test_hand_collected_figures_kept_under_their_publication_month(table):
     """CMA interim (Oct 2021): £3,830 a week and 23% margin for children's homes; LGA (Dec 2020): 40% of foster
     placements independent; Ofsted (2022): the 10 largest owners hold 33%."""

@@ -14,9 +14,14 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import query
 from ..chapter import Context
 
 SMALL_NUMBER = 20
+# A figure collected by hand from a web page comes from a file with no public copy: a build made without the
+# project's data mirror lacks it, and the sentence says so instead of the number.
+NOT_IN_BUILD = ("collected by hand from web pages into a file that has no public copy; this build was made without "
+                "the project's data mirror, so it lacks that file")
 CATCH_ALL = ("other", "not recorded", "missing", "refused or not obtained", "unknown", "not stated")
 
 
@@ -182,3 +187,8 @@ def coverage(ctx: Context, sections: dict[str, Section]) -> str:
             f"for {newest}, but " + listing([f"{n} ends in {v}" for n, v in early.items()])
             + ". DfE published later tables for some of these; they are not among the files this book holds, and where "
             f"a year is suppressed or not returned for {ctx.area_name} the section says so.")
+
+
+def hand_collected(measure: str, breakdown: str = "") -> pd.DataFrame:
+    """A hand-collected figure's rows (national), or none where this build lacks the file (see NOT_IN_BUILD)."""
+    return query.series(measure, breakdown=breakdown) if query.held(measure) else pd.DataFrame()

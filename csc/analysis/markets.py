@@ -16,7 +16,8 @@ from ..catalogue import catalogue
 from ..chapter import Context
 from ..errors import UsageError
 from ..geography import ENGLAND
-from . import SMALL_NUMBER, Chart, Section, change, count, is_number, listing, movement, too_small
+from . import (NOT_IN_BUILD, SMALL_NUMBER, Chart, Section, change, count, hand_collected, is_number, listing, movement,
+               too_small)
 
 HOMES = "provision=Children's home"
 SECTORS = ("Private", "Local authority", "Voluntary", "Health authority")
@@ -56,7 +57,7 @@ def pct(part: float | None, whole: float | None) -> float | None:
 
 def hand_figure(measure: str, breakdown: str = "") -> tuple[float | None, str, str]:
     """A hand-collected figure, its period and its source line, labelled as not official statistics."""
-    rows = query.series(measure, breakdown=breakdown)
+    rows = hand_collected(measure, breakdown)
     if rows.empty:
         return None, "", ""
     row = rows.iloc[-1]
@@ -560,6 +561,8 @@ def cma_sentence() -> str:
     margin, _, _ = hand_figure("mk.cma_operating_margin", HOMES)
     ifa_price, _, _ = hand_figure("mk.cma_average_weekly_price", "provision=Independent fostering agency")
     ifa_margin, _, _ = hand_figure("mk.cma_operating_margin", "provision=Independent fostering agency")
+    if None in (price, margin, ifa_price, ifa_margin):
+        return f"The Competition and Markets Authority's figures on providers' prices and margins were {NOT_IN_BUILD}."
     return (f"The Competition and Markets Authority found the largest private providers charging on average "
             f"£{price:,.0f} a week for a children's home place and about £{ifa_price:,.0f} for fostering in their "
             f"{year} financial years, with operating margins of {margin:.0f}% and {ifa_margin:.0f}% (Great Britain; "
@@ -574,7 +577,8 @@ def risk(ctx: Context) -> Section:
               "fails are in company accounts at Companies House, which the CMA and the LGA's consultants analysed; "
               "the book holds none of them. "
               + (f"A press report of the CMA's interim findings said {owned:.0f} of the 10 largest children's home "
-                 f"providers were owned by private equity ({NOT_OFFICIAL}). " if owned is not None else "")
+                 f"providers were owned by private equity ({NOT_OFFICIAL}). " if owned is not None else
+                 f"A press report of the CMA's interim findings on private equity ownership was {NOT_IN_BUILD}. ")
               + "What public data can show is the exit of homes, not of owners" + exits(ctx)
               + " Which homes belong to which group is not published consistently (owners are named as registered, "
                 "not by ultimate parent), so a group's failure would show only as many homes leaving at once.")
@@ -644,12 +648,16 @@ def published_figures() -> Section:
     """The hand-collected figures the chapter sets beside the official ones, each with who published it and when."""
     rows = []
     for measure, breakdown, label, shown in HAND_TABLE:
-        data = query.series(measure, breakdown=breakdown).iloc[-1]
+        held = hand_collected(measure, breakdown)
+        if held.empty:
+            continue
+        data = held.iloc[-1]
         rows.append({"Figure": label, "Value": shown(float(data["value"])),
                      "Published": str(data["release"]) + (" (after the review)" if data["release"] > REVIEW_MONTH
                                                           else " (before the review)"),
                      "Source": hand_source(measure).split(":")[0]})
-    section = Section(data=pd.DataFrame(rows))
+    section = Section({"published_figures": "" if rows else f"The market figures the CMA, Ofsted and "
+                       f"LGA-commissioned research published were {NOT_IN_BUILD}."}, data=pd.DataFrame(rows))
     section.figures["caption"] = ("Market figures published by the CMA, Ofsted and LGA-commissioned research, "
                                   "collected by hand from web pages: not official statistics")
     return section

@@ -6,7 +6,7 @@ a judgement shows them beside the official figures, labelled so, and marks those
 """
 from __future__ import annotations
 
-from ..analysis import SMALL_NUMBER, count, too_small
+from ..analysis import SMALL_NUMBER, count, hand_collected, too_small
 from ..analysis import markets as mk
 from ..geography import ENGLAND
 from . import Data, Figure, Judgement, about, check, too_few, verdict_by_conclusion
@@ -24,7 +24,7 @@ def level(area: str) -> str:
 def hand(data: Data, measure: str, breakdown: str, label: str, shown) -> Figure | None:
     """A hand-collected figure, only where this view may have seen it (published before the review, or the latest
     view), labelled as not official statistics."""
-    rows = query.series(measure, breakdown=breakdown)
+    rows = hand_collected(measure, breakdown)
     if rows.empty:
         return None
     row = rows.iloc[-1]

@@ -50,14 +50,21 @@ def source(manifest: dict[str, Source], path: str) -> Source:
     raise CscError(f"data/sources.yml: no entry for {path}; add it to the manifest")
 
 
+def held(entry: Source) -> bool:
+    """Every published file must be fetched; a hand-collected one (no public copy) may be absent."""
+    return not entry.hand_collected or entry.raw_path.is_file()
+
+
 def hand_collected_rows(manifest: dict[str, Source], path: str, figures: dict[str, tuple], skipped: set[str],
                         units: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """A file of figures collected by hand from web pages (national, one per row, id -> measure, period, breakdown,
-    release[, scale]). Every id must be mapped or knowingly skipped; units maps measure -> (unit, period type)."""
+    release[, scale]). Every id must be mapped or knowingly skipped; units maps measure -> (unit, period type).
+    Without the file (no public copy; it comes only from a mirror) there are no rows, and chapters say so."""
     from ..readers import parse_cells, read_csv
 
     src = source(manifest, path)
-    frame = read_csv(src, required=["figure_id", "value", "geography"])
+    frame = (read_csv(src, required=["figure_id", "value", "geography"]) if held(src)
+             else pd.DataFrame({c: pd.Series(dtype=str) for c in ("figure_id", "value", "geography")}))
     ids = frame["figure_id"].str.strip()
     unknown = set(ids) - set(figures) - skipped
     if unknown:
@@ -66,12 +73,13 @@ def hand_collected_rows(manifest: dict[str, Source], path: str, figures: dict[st
     spec = pd.DataFrame([(*figures[i], 1)[:5] for i in frame["figure_id"].str.strip()],
                         columns=["measure", "period", "breakdown", "release", "scale"])
     values, status = parse_cells(frame["value"], src.raw_path, "value", {""})
-    return pd.DataFrame({
+    rows = pd.DataFrame({
         "measure": spec["measure"], "period": spec["period"],
         "period_type": spec["measure"].map(lambda m: units[m][1]), "geographic_level": "national",
         "area_code": "E92000001", "la_code": "", "area_name": "England", "breakdown": spec["breakdown"],
         "value": values * spec["scale"], "status": status, "unit": spec["measure"].map(lambda m: units[m][0]),
         "release": spec["release"], "source": src.id})
+    return rows.astype({c: "float64" if c == "value" else "str" for c in rows.columns})
 
 
 def fy_label(start_year: int) -> str:
@@ -145,11 +153,12 @@ def _code_key(table: str) -> str:
 
 
 def input_key(table: str, manifest: dict[str, Source]) -> str:
-    """What a table depends on: its manifest entries (hash, release label, encoding...) and the parsing code."""
+    """What a table depends on: its manifest entries (hash, release label, encoding...), whether each hand-collected
+    file is there (a build without them is rebuilt when they arrive) and the parsing code."""
     digest = hashlib.sha256(_code_key(table).encode())
     for entry in sorted(manifest.values(), key=lambda s: s.id):
         if entry.topic in TABLES[table]:
-            digest.update(repr(entry).encode())
+            digest.update(repr(entry).encode() + (b"held" if held(entry) else b"absent"))
     return digest.hexdigest()
 
 

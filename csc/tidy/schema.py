@@ -43,7 +43,8 @@ def validate(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     except pa.errors.SchemaError as exc:
         column = getattr(exc, "column_name", None) or "?"
         cases = getattr(exc, "failure_cases", None)
-        value = cases["failure_case"].iloc[0] if cases is not None and len(cases) else None
+        value = (cases["failure_case"].iloc[0] if isinstance(cases, pd.DataFrame) and len(cases)
+                 else None if cases is None else str(cases))
         source = ""
         if value is not None and column in frame.columns:
             hit = frame[frame[column].astype(str) == str(value)]
