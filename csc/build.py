@@ -6,6 +6,7 @@ is removed by the next, and stamps are written whole or not at all.
 """
 from __future__ import annotations
 
+import concurrent.futures as cf
 import hashlib
 import json
 import os
@@ -281,6 +282,36 @@ def build_pdf(log=print, source: Path | None = None, into: Path | None = None) -
     return time.perf_counter() - started
 
 
+def render(stamp: Path, source: Path, into: Path, pdf: bool, executed: bool, timings: dict, log, what: str) -> None:
+    """HTML and PDF of the book at source into into/html and into/pdf, both at once (two Sphinx builds on two
+    cores), unless nothing they are made from changed since the stamp."""
+    sources = book_sources(source)
+    previous = _read_json(stamp)
+    html_ok = (into / "html" / "index.html").is_file() and previous.get("html") == sources
+    pdf_ok = (into / "pdf" / "book.pdf").is_file() and previous.get("pdf") == sources
+    if html_ok and (pdf_ok or not pdf) and not executed:
+        log(f"{what}: sources unchanged, HTML{' and PDF' if pdf else ''} up to date (skipped)")
+        return
+    shown = into.relative_to(paths.ROOT) if into.is_relative_to(paths.ROOT) else into
+    with cf.ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = {"html": pool.submit(build_html, log, source, into)}
+        if pdf:
+            jobs["pdf"] = pool.submit(build_pdf, log, source, into)
+        for kind, job in jobs.items():
+            try:
+                timings[kind] = job.result()
+            except CscError:
+                for other in jobs.values():   # the other build's good output is still kept
+                    other.exception()
+                _write_json(stamp, previous)
+                raise
+            previous[kind] = sources
+    _write_json(stamp, previous)
+    log(f"{what}: HTML built in {timings['html']:.1f} s -> {shown}/html/index.html")
+    if pdf:
+        log(f"{what}: PDF built in {timings['pdf']:.1f} s -> {shown}/pdf/book.pdf")
+
+
 def main(pdf: bool = True, force: bool = False, log=print, workers: int | None = None,
          scheduler: str | None = None) -> int:
     with paths.lock(paths.BUILD / ".lock", "book build"):
@@ -297,22 +328,7 @@ def _main(pdf: bool, force: bool, log, workers: int | None, scheduler: str | Non
     started = time.perf_counter()
     executed = run_chapters(force=force, log=log, workers=workers, scheduler=scheduler)
     timings["chapters"] = time.perf_counter() - started
-    stamp = STAMPS / "book.json"
-    sources = book_sources()
-    previous = _read_json(stamp)
-    html_ok = (paths.BUILD / "html" / "index.html").is_file() and previous.get("html") == sources
-    pdf_ok = (paths.BUILD / "pdf" / "book.pdf").is_file() and previous.get("pdf") == sources
-    if html_ok and (pdf_ok or not pdf) and not executed:
-        log("book: sources unchanged, HTML and PDF up to date (skipped)")
-    else:
-        timings["html"] = build_html(log)
-        previous["html"] = sources
-        log(f"book: HTML built in {timings['html']:.1f} s -> _build/html/index.html")
-        if pdf:
-            timings["pdf"] = build_pdf(log)
-            previous["pdf"] = sources
-            log(f"book: PDF built in {timings['pdf']:.1f} s -> _build/pdf/book.pdf")
-        _write_json(stamp, previous)
+    render(STAMPS / "book.json", paths.ROOT, paths.BUILD, pdf, bool(executed), timings, log, "book")
     log("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return 0
 

@@ -8,7 +8,6 @@ the build succeeds. Chapters re-run only when their inputs changed, as in the ma
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import shutil
@@ -173,22 +172,7 @@ def main(area: str, vintage: str | None = None, params: dict[str, str] | None = 
     timings = {"checks": time.perf_counter() - started}
     executed = run_chapters(registry, edition, folder, force=force, log=log, workers=workers, scheduler=scheduler)
     timings["chapters"] = time.perf_counter() - started - timings["checks"]
-    stamp = folder / "stamps" / "book.json"
-    sources = build.book_sources(src)
-    previous = json.loads(stamp.read_text()) if stamp.is_file() else {}
-    html_ok = (folder / "html" / "index.html").is_file() and previous.get("html") == sources
-    pdf_ok = (folder / "pdf" / "book.pdf").is_file() and previous.get("pdf") == sources
-    if html_ok and (pdf_ok or not pdf) and not executed:
-        log("edition: sources unchanged, HTML" + (" and PDF" if pdf else "") + " up to date (skipped)")
-    else:
-        timings["html"] = build.build_html(log, source=src, into=folder)
-        previous["html"] = sources
-        log(f"edition: HTML built in {timings['html']:.1f} s -> {shown}/html/index.html")
-        if pdf:
-            timings["pdf"] = build.build_pdf(log, source=src, into=folder)
-            previous["pdf"] = sources
-            log(f"edition: PDF built in {timings['pdf']:.1f} s -> {shown}/pdf/book.pdf")
-        build._write_json(stamp, previous)
+    build.render(folder / "stamps" / "book.json", src, folder, pdf, bool(executed), timings, log, "edition")
     log(f"edition {name}: done in {time.perf_counter() - started:.1f} s ["
         + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()) + "]")
     return 0

@@ -4,17 +4,18 @@ Vintages: `latest` takes, for each period, the newest release holding it; `first
 published, which is what the review saw in 2021). A chapter run by the build may read only the tables it declares
 in chapters/chapters.yml (CSC_DECLARED_INPUTS), so the build's dependency tracking cannot be wrong.
 
-Rows are selected with pyarrow and picked in plain Python; pandas is imported only when a caller asks for a frame,
-so one `python -m csc value` stays quick.
+Rows are selected with pyarrow.parquet alone (row groups by their statistics, then the measure's slice of the
+sorted rows) and picked in plain Python; pandas (which pyarrow's dataset and compute modules import) is imported only
+when a caller asks for a frame, so one `python -m csc value` stays quick.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 from functools import lru_cache
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from . import paths
@@ -53,12 +54,25 @@ def _unreadable(table: str, exc: Exception) -> CscError:
 
 @lru_cache(maxsize=64)
 def _records(table: str, stamp: tuple[int, int], measure: str) -> tuple[dict, ...]:
-    """One measure's rows as dicts (row groups of other measures are skipped by their statistics)."""
+    """One measure's rows as dicts. Tidy tables are sorted by measure in small row groups (csc.tidy), so only the
+    groups whose statistics can hold it are read, and its rows are one slice of them."""
     try:
-        dataset = ds.dataset(_path(table), format="parquet")
-        return tuple(dataset.to_table(filter=ds.field("measure") == measure).to_pylist())
+        parquet = pq.ParquetFile(_path(table))
+        column = parquet.schema_arrow.get_field_index("measure")
+        groups = [i for i in range(parquet.num_row_groups)
+                  if _may_hold(parquet.metadata.row_group(i).column(column).statistics, measure)]
+        if not groups:
+            return ()
+        rows = parquet.read_row_groups(groups, use_pandas_metadata=False)
+        measures = rows.column("measure").to_pylist()
+        start, end = bisect.bisect_left(measures, measure), bisect.bisect_right(measures, measure)
+        return tuple(rows.slice(start, end - start).to_pylist())
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable(table, exc) from None
+
+
+def _may_hold(statistics, measure: str) -> bool:
+    return statistics is None or not statistics.has_min_max or statistics.min <= measure <= statistics.max
 
 
 def _rows(measure: str) -> tuple[dict, ...]:
@@ -101,7 +115,7 @@ def table(name: str, measure: str | None = None):
 @lru_cache(maxsize=1)
 def _areas(stamp: tuple[int, int]) -> Areas:
     try:
-        return Areas(pq.read_table(_path("geography")).to_pylist())
+        return Areas(pq.ParquetFile(_path("geography")).read(use_pandas_metadata=False).to_pylist())
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable("geography", exc) from None
 
