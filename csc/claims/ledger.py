@@ -7,6 +7,9 @@ claim boxes.
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 
 from ..geography import ENGLAND
@@ -16,7 +19,8 @@ from . import VERDICTS, Figure, Result, claims, evaluate
 GROUPS = {"reproduced": "holds", "reproduced with caveats": "holds", "contested": "contested",
           "not supported": "not supported", "too few to judge": "not judged",
           "not checkable with public data": "not judged", "not checked with the data held": "not judged"}
-GENERAL = "The review itself"   # the chapter name of claims about the review's own process (GEN-1, GEN-2)
+GENERAL_CHAPTER, GENERAL = "general", "The review itself"   # claims about the review's own process (GEN-1, GEN-2)
+SNAPSHOT = "claims.json"   # the ledger's results, kept beside its CSV for the data change report
 
 # The ledger's CSV: one row a claim, column names as a reader reads them.
 COLUMNS = {
@@ -39,7 +43,7 @@ def titles() -> dict[str, str]:
     """Chapter name -> its title in the book ('general' is the review's own process)."""
     from ..build import chapters
 
-    return {**{name: spec["title"] for name, spec in chapters().items()}, "general": GENERAL}
+    return {**{name: spec["title"] for name, spec in chapters().items()}, GENERAL_CHAPTER: GENERAL}
 
 
 def results(area: str = ENGLAND, **choices) -> list[Result]:
@@ -121,25 +125,64 @@ def snapshot(found: list[Result]) -> dict[str, dict[str, str]]:
                          "period_now": r.now.period or ""} for r in found}
 
 
+def save_snapshot(found: list[Result]) -> Path:
+    """Write the snapshot beside the ledger's CSV, where the build publishes it."""
+    from ..charts import output_dir
+
+    folder = output_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SNAPSHOT
+    path.write_text(json.dumps(snapshot(found), indent=1, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def direction(then: Figure | None, now: Figure | None) -> str:
-    """Whether the claim's figure went up or down between what the review could see and the latest data."""
+    """Whether the claim's figure went up or down between what the review could see and the latest data (as shown:
+    a change hidden by the rounding is no change)."""
     if then is None or now is None or then.value is None or now.value is None:
         return "–"
-    if abs(now.value - then.value) <= 1e-9 * max(1.0, abs(then.value)):
+    if now.shown == then.shown or abs(now.value - then.value) <= 1e-9 * max(1.0, abs(then.value)):
         return "unchanged"
     return "up" if now.value > then.value else "down"
+
+
+def latest(result: Result) -> Figure | None:
+    """The latest figure for a claim: a dated comparison carried to the latest year held where the check shows one
+    (beside the verdict, not judged), else the latest judgement's own figure."""
+    return result.now.context[0] if result.now.context else result.now.review
 
 
 def changes(found: list[Result]) -> pd.DataFrame:
     """For each claim: the figure the review could see beside the latest, the direction, and whether the verdict
     moved."""
+    def described(figure: Figure | None) -> str:
+        if figure is None or figure.value is None:
+            return "–"
+        return f"{figure.shown} ({figure.label})"
     return pd.DataFrame([{
         "Claim": r.claim.id,
-        "Figure the review could see": shown(r.then.review),
-        "Latest figure": shown(r.now.review) + (f" ({r.now.period})" if r.now.review is not None and r.now.period
-                                                 else ""),
-        "Direction": direction(r.then.review, r.now.review),
+        "Figure the review could see": described(r.then.review),
+        "Latest figure": described(latest(r)),
+        "Direction": direction(r.then.review, latest(r)),
         "Verdict then": r.then.verdict,
         "Verdict now": r.now.verdict,
         "Verdict moved": "yes" if r.then.verdict != r.now.verdict else "no",
     } for r in found])
+
+
+def changes_summary(changes: pd.DataFrame) -> str:
+    """How the claims' figures and verdicts moved since the review, in one or two sentences."""
+    compared = changes[changes["Direction"] != "–"]
+    ways = compared["Direction"].value_counts()
+    moved = list(changes.loc[changes["Verdict moved"] == "yes", "Claim"])
+    if len(compared):
+        parts = [f"{ways.get(w, 0)} {w}" for w in ("up", "down", "unchanged") if ways.get(w, 0)]
+        figures = (f"Of the {len(changes)} claims, {len(compared)} have a figure both with the data the review had and "
+                   f"with the latest data: " + (", ".join(parts[:-1]) + " and " if len(parts) > 1 else "") + parts[-1]
+                   + ".")
+    else:
+        figures = f"None of the {len(changes)} claims has a figure both with the data the review had and now."
+    if not moved:
+        return figures + " No verdict has moved."
+    listed = ", ".join(moved[:-1]) + " and " + moved[-1] if len(moved) > 1 else moved[0]
+    return figures + f" The verdict has moved for {len(moved)} claim{'s' if len(moved) > 1 else ''}: {listed}."
