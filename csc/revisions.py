@@ -27,7 +27,7 @@ def revisions(tables: list[str], area_codes: list[str], publisher: str = "Depart
             continue
         ordered = frame.sort_values("release").groupby(["measure", "area_code", "period"], sort=False)
         first, latest = ordered.first(), ordered.last()
-        both = first[["area_name", "release", "value"]].join(latest[["release", "value"]], rsuffix="_latest")
+        both = first[["area_name", "release", "value"]].join(latest[["release", "value"]].add_suffix("_latest"))
         pieces.append(both[both["release"] != both["release_latest"]].reset_index())
     if not pieces:
         return pd.DataFrame(columns=COLUMNS)
