@@ -142,10 +142,16 @@ def newest_releases(files: dict[str, dict]) -> list[tuple[str, str, str]]:
 
 
 def built_from(files: dict[str, dict], head: str, built: str) -> str:
+    """The front matter's statement of what the book was built from, with a citation to copy."""
+    from . import yamlfile
+
+    config = yamlfile.read(paths.ROOT / "_config.yml")
     where = f"commit `{head}` of its repository" if head else "a copy of its sources outside version control"
     lines = [f"This book was built on {built} from {where}, with the official files listed in the data appendix. "
              "The newest release of each publication it holds:", ""]
     lines += [f"- {publication} ({publisher}): {release}" for publisher, publication, release in newest_releases(files)]
+    lines += ["", f"To cite it: {config['author']}, *{config['title']}*, built on {built}"
+              + (f" from commit `{head.split(' ')[0]}`." if head else ".")]
     return "\n".join(lines) + "\n"
 
 
