@@ -37,7 +37,7 @@ found = ledger.results(ctx.area)
 say("ledger_area", ctx.area_name)
 say("ledger_summary", ledger.summary(found, ctx.area_name, ctx.is_england))
 charts.download(ledger.frame(found), "claims-ledger", "the whole ledger, one row a claim")
-ledger.save_snapshot(found)
+snapshot = ledger.save_snapshot(found)
 
 # %% [markdown]
 # ## The verdicts, then and now
@@ -53,24 +53,33 @@ table(ledger.by_chapter(found, "now"), "Claims by chapter, with the latest data 
 # %% [markdown]
 # ## Every claim
 #
-# The review said what the first column quotes, citing the source named; *recomputed* gives the book's figure with
-# the review's data, under the review's own choices and then under each alternative; *why* gives the reason for
-# the verdict and, where it moves with the latest data, the reason for that too.
+# For each chapter, two tables: what the review said, citing the source named, with its figure; and what the book
+# finds — the figure *recomputed* with the review's data, under the review's own choices and then under each
+# alternative, both verdicts, and *why*: the reason for the verdict and, where it moves with the latest data, the
+# reason for that too.
 
 # %%
 titles = ledger.titles()
-HEADER = ["Claim", "The review said", "Recomputed: the review's choices", "Recomputed: alternatives",
-          "Verdict, the review's data", "Verdict, the latest data", "Why"]
+SAID = ["Claim", "The review said", "Its source", "The review's figure"]
+FOUND = ["Claim", "Recomputed: the review's choices", "Recomputed: alternatives", "Verdict, the review's data",
+         "Verdict, the latest data", "Why"]
+
+
+def linked_table(cells, header, caption):
+    """A ledger table whose ids link to the claim boxes; widths are those of the plain text."""
+    widths = column_widths(header, cells)
+    linked = [[f"{{ref}}`{row[0]} <{claims.anchor(row[0])}>`", *row[1:]] for row in cells]
+    display(Markdown(list_table(pd.DataFrame(linked, columns=header), caption, widths=widths)))
+
+
 for name in dict.fromkeys(r.claim.chapter for r in found):
     rows = [ledger.row(r, titles) for r in found if r.claim.chapter == name]
-    cells = [[r["id"], f"{r['claim']} *Source:* {r['source']}. *The review's figure:* {r['review_figure']}.",
-              r["ours_review_choices"], r["ours_alternatives"], r["verdict_then"], r["verdict_now"], r["why"]]
-             for r in rows]
-    widths = column_widths(HEADER, cells)
-    for row in cells:
-        row[0] = f"{{ref}}`{row[0]} <{claims.anchor(row[0])}>`"
-    frame = pd.DataFrame(cells, columns=HEADER)
-    display(Markdown(list_table(frame, f"Claims of the chapter {titles.get(name, name)}", widths=widths)))
+    title = titles.get(name, name)
+    linked_table([[r["id"], r["claim"], r["source"], r["review_figure"]] for r in rows], SAID,
+                 f"{title}: what the review said")
+    linked_table([[r["id"], r["ours_review_choices"], r["ours_alternatives"], r["verdict_then"], r["verdict_now"],
+                   r["why"]] for r in rows], FOUND, f"{title}: what the book finds, {ctx.area_name}")
+
 
 # %% [markdown]
 # ## The review's own figures

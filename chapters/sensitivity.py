@@ -44,29 +44,30 @@ COLOURS = {"the review's data": charts.PALETTE[0], "the latest data": charts.PAL
 
 
 def draw(choice, frame, name):
-    """One panel per claim: each figure the registry computed under the choice, by data view."""
+    """One panel per claim, one line per choice, a dot for each data view."""
+    frame = frame.assign(line=[sensitivity.choice_line(c, r) for c, r in zip(frame["choice"], frame["run with"])])
     ids = list(dict.fromkeys(frame["claim"]))
-    heights = [len(frame[frame["claim"] == i]) for i in ids]
-    fig, axes = plt.subplots(len(ids), 1, figsize=(8, 1.3 + 0.42 * sum(heights) + 0.5 * len(ids)), squeeze=False,
+    heights = [frame[frame["claim"] == i]["line"].nunique() for i in ids]
+    fig, axes = plt.subplots(len(ids), 1, figsize=(8, 1.2 + 0.3 * sum(heights) + 0.45 * len(ids)), squeeze=False,
                              gridspec_kw={"height_ratios": heights})
     for ax, claim_id in zip(axes[:, 0], ids):
-        mine = frame[frame["claim"] == claim_id].reset_index(drop=True)
-        for y, row in mine.iterrows():
+        mine = frame[frame["claim"] == claim_id]
+        lines = list(dict.fromkeys(mine["line"]))
+        for _, row in mine.iterrows():
             colour = COLOURS[row["data"]] if row["stated size holds"] != "–" else "#8C8C8C"
             filled = row["stated size holds"] != "no"
-            ax.scatter(row["value"], y, s=50, color=colour if filled else "white", edgecolor=colour, linewidth=1.5,
-                       zorder=3)
-        ticks = [f"{c} ({d}" + (f"; {r})" if r != sensitivity.run_label({}) else ")")
-                 for c, d, r in zip(mine["choice"], mine["data"], mine["run with"])]
-        ax.set_yticks(range(len(mine)), [textwrap.fill(t, 58) for t in ticks], fontsize=7)
-        ax.set_ylim(len(mine) - 0.4, -0.6)
+            nudge = 0.14 if row["data"] == "the latest data" else -0.14   # both dots show where they coincide
+            ax.scatter(row["value"], lines.index(row["line"]) + nudge, s=45, color=colour if filled else "white",
+                       edgecolor=colour, linewidth=1.5, zorder=3)
+        ax.set_yticks(range(len(lines)), [textwrap.fill(t, 60) for t in lines], fontsize=7.5)
+        ax.set_ylim(len(lines) - 0.4, -0.6)
         ax.set_title(claim_id, loc="left", fontsize=10)
         ax.grid(axis="x", color="#D9D9D9", linewidth=0.8)
         ax.margins(x=0.15)
     failing = [i for i in ids if (frame[frame["claim"] == i]["stated size holds"] == "no").any()]
     title = (f"{choice.name}: the stated size fails under some choice for {', '.join(failing)}" if failing
              else f"{choice.name}: the stated size holds under every choice tried")
-    axes[0, 0].figure.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.suptitle(textwrap.fill(title, 80), x=0.01, ha="left", fontsize=11, fontweight="bold")
     axes[-1, 0].set_xlabel(choice.axis)
     key = [plt.Line2D([], [], marker="o", linestyle="", color=c, label=f"With {d}") for d, c in COLOURS.items()]
     key += [plt.Line2D([], [], marker="o", linestyle="", color="#505A5F", markerfacecolor="white",
@@ -80,7 +81,7 @@ def draw(choice, frame, name):
            f" choice, with the review's data and with the latest data; " + (
                f"the stated size fails under at least one choice for {', '.join(failing)}." if failing
                else "the stated size holds under every choice."))
-    charts.publish(fig, name, alt=alt, data=frame.drop(columns=["is the review's choice"]), source=source)
+    charts.publish(fig, name, alt=alt, data=frame.drop(columns=["is the review's choice", "line"]), source=source)
 
 
 def section(choice, name):

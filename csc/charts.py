@@ -96,16 +96,16 @@ def write_csv(data: pd.DataFrame, name: str) -> str:
 
 
 def download(data: pd.DataFrame, name: str, what: str) -> None:
-    """A table's data as a CSV beside the chapter's charts, with a download link in the HTML and the file's place
-    named in the PDF."""
+    """A table's data as a CSV beside the chapter's charts, with a download link in the HTML and the file named in
+    the PDF."""
     from IPython.display import display
 
     href = write_csv(data, name)
-    place = f"chart-data/{os.environ.get('CSC_CHAPTER', '')}/{name}.csv".replace("_", r"\_")
+    place = f"{name}.csv".replace("_", r"\_")
     display({"text/html": f'<p class="csc-download"><a href="{html.escape(href)}" download>Download {html.escape(what)} '
                           f"(CSV)</a></p>",
              "text/latex": rf"\emph{{{what[:1].upper() + what[1:]} can be downloaded as a CSV file with the HTML "
-                           rf"edition of the book: {place}.}}",
+                           rf"edition of the book ({place}).}}",
              "text/plain": f"{what}: {href}"}, raw=True)
 
 

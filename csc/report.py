@@ -106,7 +106,8 @@ def markdown(changes: Changes, after: dict, before: dict, titles: dict[str, str]
         lines.append("- **Chapters that read what changed:** " + ", ".join(titles.get(c, c) for c in changes.reading)
                      + ".")
     lines.append("- **Chapters re-executed:** " + (", ".join(titles.get(c, c) for c in changes.executed) or "none")
-                 + ".")
+                 + ("." if changes.tables or changes.added or changes.replaced or changes.removed else
+                    "; no official file or tidy table changed, so they re-ran for a change of code or parameters."))
     if changes.claims:
         moved = [f"{claim_id} ({'; '.join(f'{CLAIM_FIELDS[f]}: {a} → {b}' for f, a, b in fields)})"
                  for claim_id, fields in changes.claims.items()]

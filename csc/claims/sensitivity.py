@@ -8,6 +8,7 @@ choices change the verdict.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -60,6 +61,15 @@ def run_label(run: dict) -> str:
              "spending_baseline": lambda v: f"early help from {v}",
              "prices": lambda v: "cash" if v == "cash" else f"{v} prices"}
     return ", ".join(words[k](v) for k, v in run.items())
+
+
+VINTAGE_WORDS = re.compile(r",? \(?(?:as first published|latest revisions?|earliest release held|latest release)\)?")
+
+
+def choice_line(label: str, run: str) -> str:
+    """A figure's choice without the words naming its vintage, so both data views of one choice share a line."""
+    line = VINTAGE_WORDS.sub("", label)
+    return line if run == run_label({}) or run in line else f"{line} ({run})"
 
 
 def rows(choice: Choice, area: str = ENGLAND) -> pd.DataFrame:
