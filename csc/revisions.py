@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import manifest, query
+from .analysis import SMALL_NUMBER
 from .catalogue import catalogue
 
 MATERIAL = 0.001   # a change of 0.1% or more of the first-published value
@@ -35,13 +36,15 @@ def revisions(tables: list[str], area_codes: list[str], publisher: str = "Depart
         "release": "first_release", "value": "first_value", "release_latest": "latest_release",
         "value_latest": "latest_value"})
     base = out["first_value"].abs().where(out["first_value"] != 0)
-    out["change_percent"] = (out["latest_value"] / out["first_value"] - 1) * 100
     moved = (out["latest_value"] - out["first_value"]).abs() >= MATERIAL * base
     out = out[moved.fillna(out["latest_value"] != out["first_value"])].copy()
+    out["unit"] = out["measure"].map(lambda m: catalogue()[m].unit)
+    # a count below SMALL_NUMBER is too small to compare: its revision is listed without a percentage
+    small = (out["unit"] == "count") & (out[["first_value", "latest_value"]].min(axis=1) < SMALL_NUMBER)
+    out["change_percent"] = ((out["latest_value"] / out["first_value"] - 1) * 100).where(~small & base.notna())
     out["area_name"] = out["area_code"].map(query.areas().name)
     out["label"] = out["measure"].map(lambda m: catalogue()[m].label)
-    out["unit"] = out["measure"].map(lambda m: catalogue()[m].unit)
-    order = out["change_percent"].abs().fillna(float("inf"))
+    order = out["change_percent"].abs().fillna(-1.0)   # those too small to compare last
     return out.assign(order=order).sort_values(["order", "measure", "period"], ascending=[False, True, True])[COLUMNS] \
         .reset_index(drop=True)
 
@@ -58,13 +61,14 @@ def shown(value: float, unit: str) -> str:
 def table(found: pd.DataFrame, rows: int | None = None) -> pd.DataFrame:
     """The revisions as a page shows them (the largest first)."""
     found = found.head(rows) if rows else found
+    areas = {"Area": found["area_name"]} if found["area_name"].nunique() > 1 else {}
     return pd.DataFrame({
-        "Figure": found["label"], "Year": found["period"],
+        **areas, "Figure": found["label"], "Year": found["period"],
         "First published": [f"{shown(v, u)} ({r} release)" for v, u, r in
                             zip(found["first_value"], found["unit"], found["first_release"])],
         "Latest": [f"{shown(v, u)} ({r} release)" for v, u, r in
                    zip(found["latest_value"], found["unit"], found["latest_release"])],
-        "Change": [f"{c:+.1f}%" if c == c else "–" for c in found["change_percent"]]})
+        "Change": [f"{c:+.1f}%" if c == c else "too few to compare" for c in found["change_percent"]]})
 
 
 def summary(found: pd.DataFrame, area_name: str) -> str:
@@ -72,9 +76,15 @@ def summary(found: pd.DataFrame, area_name: str) -> str:
     if found.empty:
         return (f"No headline figure for {area_name} that DfE published in more than one release was revised by "
                 f"{MATERIAL * 100:.1f}% or more.")
-    top = found.iloc[0]
-    return (f"DfE revised {len(found):,} headline figures for {area_name}, in {found['measure'].nunique()} measures, by "
-            f"{MATERIAL * 100:.1f}% or more after first publishing them. The largest revision is to "
-            f"{top['label'][:1].lower() + top['label'][1:]} in {top['period']}: {shown(top['first_value'], top['unit'])} "
+    compared = found.dropna(subset=["change_percent"])
+    n, measures = len(found), found["measure"].nunique()
+    counted = (f"DfE revised {n:,} headline figure{'s' if n > 1 else ''} for {area_name}, in {measures} "
+               f"measure{'s' if measures > 1 else ''}, by {MATERIAL * 100:.1f}% or more after first publishing "
+               f"{'them' if n > 1 else 'it'}.")
+    if compared.empty:
+        return counted + f" {'All of them are counts' if n > 1 else 'It is a count'} below {SMALL_NUMBER}, too small to compare."
+    top = compared.iloc[0]
+    return (counted + " The largest revision is to "
+            f"{top['label'] if top['label'][1:2].isupper() else top['label'][:1].lower() + top['label'][1:]} in {top['period']}: {shown(top['first_value'], top['unit'])} "
             f"in the {top['first_release']} release, {shown(top['latest_value'], top['unit'])} in the "
             f"{top['latest_release']} release. The table shows the largest; the CSV has them all.")

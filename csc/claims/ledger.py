@@ -107,11 +107,11 @@ def summary(found: list[Result], area_name: str, national: bool) -> str:
     """The sentence on top of the ledger: how many claims hold, then and now."""
     def counts(when: str) -> str:
         groups = pd.Series([GROUPS[getattr(r, when).verdict] for r in found]).value_counts()
-        parts = [f"{groups.get(g, 0)} {'hold' if g == 'holds' else 'are ' + g}" for g in
+        parts = [f"{groups.get(g, 0) or 'none'} {'hold' if g == 'holds' else 'are ' + g}" for g in
                  ("holds", "contested", "not supported", "not judged")]
         return ", ".join(parts[:-1]) + f" and {parts[-1]}"
     moved = sum(r.then.verdict != r.now.verdict for r in found)
-    where = "" if national else f", recomputed for {area_name} (does the national claim hold there?)"
+    where = "" if national else f", each recomputed for {area_name} to ask whether the national claim holds there"
     return (f"The register holds {len(found)} claims{where}. With the data the review had, {counts('then')}; with the "
             f"latest data held, {counts('now')}. "
             + (f"{moved} verdict{'s' if moved != 1 else ''} differ{'s' if moved == 1 else ''} between the two."
