@@ -76,3 +76,14 @@ def test_newest_release_per_publication(before):
     newest = {pub: rel for _, pub, rel in report.newest_releases(before["files"])}
     assert newest["Children looked after in England including adoptions"] == "2025"
     assert newest["Characteristics of children in need (SFR/OSR underlying data)"] == "2017"
+
+
+def test_the_pdf_is_shipped_in_the_html_root(tmp_path):
+    html, pdf = tmp_path / "html", tmp_path / "pdf" / "book.pdf"
+    report.ship_pdf(html, pdf)                       # nothing built yet: nothing to do
+    assert not html.exists()
+    html.mkdir()
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.5 test")
+    report.ship_pdf(html, pdf)
+    assert (html / "book.pdf").read_bytes() == b"%PDF-1.5 test"

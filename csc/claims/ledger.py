@@ -47,8 +47,10 @@ def titles() -> dict[str, str]:
 
 
 def results(area: str = ENGLAND, **choices) -> list[Result]:
-    """Every claim of the register, in the register's order, judged for an area with the book's choices."""
-    return [evaluate(claim_id, area, **choices) for claim_id in claims()]
+    """Every claim of the register, in the register's order, judged for an area with the book's choices (the
+    claims about the review's own process for England: no area has a figure of its own for them)."""
+    return [evaluate(claim_id, ENGLAND if c.chapter == GENERAL_CHAPTER else area, **choices)
+            for claim_id, c in claims().items()]
 
 
 def shown(figure: Figure | None) -> str:
