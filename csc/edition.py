@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from . import build, paths, query, tidy, yamlfile
+from . import build, paths, query, report, tidy, yamlfile
 from .chapter import Context, validate
 from .errors import UsageError
 
@@ -100,6 +100,7 @@ def stage_sources(src: Path, ctx: Context, edition: dict) -> None:
         _write(src / page.name, text)
     for page in paths.CHAPTERS.glob("*.md"):
         _write(src / "chapters" / page.name, page.read_text(encoding="utf-8"))
+    report.stage(src / "chapters")   # the front matter's pages, where the main book has not written them
     shutil.copytree(paths.ROOT / "assets", src / "assets", dirs_exist_ok=True)
     vendor = src / "_vendor"
     if not vendor.exists():
@@ -189,6 +190,7 @@ def main(area: str, vintage: str | None = None, params: dict[str, str] | None = 
             previous["pdf"] = sources
             log(f"edition: PDF built in {timings['pdf']:.1f} s -> {shown}/pdf/book.pdf")
         build._write_json(stamp, previous)
+    report.ship_pdf(folder / "html", folder / "pdf" / "book.pdf")
     log(f"edition {name}: done in {time.perf_counter() - started:.1f} s ["
         + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()) + "]")
     return 0

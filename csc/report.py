@@ -198,6 +198,17 @@ def write(executed: list[str], log=print, chapters: dict[str, dict] | None = Non
     return changes
 
 
+def stage(chapters_dir: Path) -> None:
+    """The front matter pages for a book source tree that has none (an edition staged before the main book was
+    built): what it is built from, and that no earlier build is kept to compare with."""
+    built = datetime.date.today().strftime("%-d %B %Y")
+    if not (chapters_dir / PAGE.name).is_file():
+        _write_unless_same(chapters_dir / PAGE.name, f"Built on {built}. The main book has not been built here, so "
+                                                     "there is no earlier build to compare with.\n")
+    if not (chapters_dir / BUILT_FROM.name).is_file():
+        _write_unless_same(chapters_dir / BUILT_FROM.name, built_from(state()["files"], commit(), built))
+
+
 def ship_pdf(html: Path | None = None, pdf: Path | None = None) -> None:
     """Put the PDF in the HTML root, where the front page's download link points."""
     html, pdf = html or paths.BUILD / "html", pdf or paths.BUILD / "pdf" / "book.pdf"

@@ -87,3 +87,13 @@ def test_the_pdf_is_shipped_in_the_html_root(tmp_path):
     pdf.write_bytes(b"%PDF-1.5 test")
     report.ship_pdf(html, pdf)
     assert (html / "book.pdf").read_bytes() == b"%PDF-1.5 test"
+
+
+def test_a_source_tree_without_front_matter_gets_it(tmp_path):
+    """An edition staged before the main book was built still has the pages intro.md includes."""
+    report.stage(tmp_path)
+    assert "no earlier build to compare with" in (tmp_path / "data_change.md").read_text()
+    assert "The newest release of each publication it holds" in (tmp_path / "built_from.md").read_text()
+    (tmp_path / "data_change.md").write_text("kept\n")
+    report.stage(tmp_path)
+    assert (tmp_path / "data_change.md").read_text() == "kept\n"   # the main book's copy is never replaced
