@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from . import executor, paths, tidy, yamlfile
+from . import executor, paths, report, tidy, yamlfile
 from .errors import CscError, UsageError
 
 REGISTRY = paths.CHAPTERS / "chapters.yml"
@@ -29,7 +29,7 @@ DOWNLOADS = paths.BUILD / "downloads"   # copied into the HTML root (html_extra_
 AREAS = paths.BUILD / "areas"
 # Package code a chapter's results can depend on (tidy code reaches chapters through the tidy tables' hashes).
 CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "edition.py", "fetch.py", "manifest.py", "releases.py",
-                "__main__.py")
+                "report.py", "__main__.py")
 
 
 def chapters() -> dict[str, dict]:
@@ -307,6 +307,7 @@ def render(stamp: Path, source: Path, into: Path, pdf: bool, executed: bool, tim
                 raise
             previous[kind] = sources
     _write_json(stamp, previous)
+    report.ship_pdf(into / "html", into / "pdf" / "book.pdf")   # the front page links to book.pdf in the HTML root
     log(f"{what}: HTML built in {timings['html']:.1f} s -> {shown}/html/index.html")
     if pdf:
         log(f"{what}: PDF built in {timings['pdf']:.1f} s -> {shown}/pdf/book.pdf")
@@ -328,6 +329,7 @@ def _main(pdf: bool, force: bool, log, workers: int | None, scheduler: str | Non
     started = time.perf_counter()
     executed = run_chapters(force=force, log=log, workers=workers, scheduler=scheduler)
     timings["chapters"] = time.perf_counter() - started
+    report.write(executed, log)   # the data change report and the front matter's "built from" (csc/report.py)
     render(STAMPS / "book.json", paths.ROOT, paths.BUILD, pdf, bool(executed), timings, log, "book")
     log("timings: " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
     return 0

@@ -86,17 +86,36 @@ def tidy_numbers(data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def write_csv(data: pd.DataFrame, name: str) -> str:
+    """Write a chapter's CSV where the build publishes it; returns the link to it from the chapter's page."""
+    folder = output_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    tidy_numbers(data).to_csv(folder / f"{name}.csv", index=False)
+    chapter = os.environ.get("CSC_CHAPTER", "")
+    return f"../chart-data/{chapter}/{name}.csv" if chapter else f"{folder}/{name}.csv"
+
+
+def download(data: pd.DataFrame, name: str, what: str) -> None:
+    """A table's data as a CSV beside the chapter's charts, with a download link in the HTML and the file named in
+    the PDF."""
+    from IPython.display import display
+
+    href = write_csv(data, name)
+    place = f"{name}.csv".replace("_", r"\_")
+    display({"text/html": f'<p class="csc-download"><a href="{html.escape(href)}" download>Download {html.escape(what)} '
+                          f"(CSV)</a></p>",
+             "text/latex": rf"\emph{{{what[:1].upper() + what[1:]} can be downloaded as a CSV file with the HTML "
+                           rf"edition of the book ({place}).}}",
+             "text/plain": f"{what}: {href}"}, raw=True)
+
+
 def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
     """Display the chart with alt text and a link to the CSV behind it, and write that CSV."""
     from IPython.display import display
 
     if not alt.strip():
         raise ValueError(f"chart {name!r} needs alt text")
-    folder = output_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    tidy_numbers(data).to_csv(folder / f"{name}.csv", index=False)
-    chapter = os.environ.get("CSC_CHAPTER", "")
-    href = f"../chart-data/{chapter}/{name}.csv" if chapter else f"{folder}/{name}.csv"
+    href = write_csv(data, name)
     svg = base64.b64encode(_render(fig, "svg")).decode()
     figure = (f'<figure class="csc-chart" id="chart-{name}">'
               f'<img src="data:image/svg+xml;base64,{svg}" alt="{html.escape(alt)}" style="max-width:100%">'

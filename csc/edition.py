@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from . import build, paths, query, tidy, yamlfile
+from . import build, paths, query, report, tidy, yamlfile
 from .chapter import Context, validate
 from .errors import UsageError
 
@@ -99,6 +99,7 @@ def stage_sources(src: Path, ctx: Context, edition: dict) -> None:
         _write(src / page.name, text)
     for page in paths.CHAPTERS.glob("*.md"):
         _write(src / "chapters" / page.name, page.read_text(encoding="utf-8"))
+    report.stage(src / "chapters")   # the front matter's pages, where the main book has not written them
     shutil.copytree(paths.ROOT / "assets", src / "assets", dirs_exist_ok=True)
     vendor = src / "_vendor"
     if not vendor.exists():

@@ -134,7 +134,9 @@ def test_every_measure_name_is_whole_in_the_pdf_measure_tables(pdf_text):
 
 def test_claim_ids_are_never_split_in_the_pdf(pdf_text):
     ledger = (HTML / "chapters" / "claims_ledger.html").read_text(encoding="utf-8")
-    ids = set(re.findall(r"<p>([A-Z]{2}-\d+)</p>", ledger))
+    # each id in the ledger's tables is a link to its claim box
+    ids = set(re.findall(r'<p><a class="reference internal" href="[^"]*#claim-[a-z]+-\d+"><span class="std std-ref">'
+                         r"([A-Z]{2,3}-\d+)</span></a></p>", ledger))
     assert ids, "no claim ids found in the ledger's HTML tables"
     prefixes = "|".join(sorted({i.split("-")[0] for i in ids}))
     split = re.findall(rf"\b(?:{prefixes})-(?=\s)", pdf_text)

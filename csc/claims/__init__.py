@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,7 @@ class Claim:
     claim: str
     value: str
     year: str
+    source: str
     official_table: str
     formula: str
     notes: str
@@ -92,6 +94,7 @@ class Judgement:
     why: str = ""
     period: str = ""          # the latest period the judgement read, e.g. '2025'
     context: list[Figure] = field(default_factory=list)   # shown beside the verdict, not judged
+    holds: dict[str, bool] = field(default_factory=dict)  # figure label -> whether the stated size holds under it
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -139,7 +142,8 @@ class Result:
 def claims() -> dict[str, Claim]:
     with open(CLAIMS_FILE, encoding="utf-8") as fh:
         return {r["id"]: Claim(id=r["id"], chapter=r["chapter"], claim=r["claim"], value=r["value"],
-                               year=r["year"], official_table=r["official_table"], formula=r["formula"],
+                               year=r["year"], source=r["source_cited"], official_table=r["official_table"],
+                               formula=r["formula"],
                                notes=r["notes"]) for r in csv.DictReader(fh)}
 
 
@@ -163,8 +167,26 @@ def evaluate(claim_id: str, area: str = ENGLAND, **choices) -> Result:
         code = areas.group_of(code)
     choices.pop("vintage", None)  # each judgement fixes its own vintage
     claim = claims()[claim_id]
-    return Result(claim, code, areas.name(code), CHECKS[claim_id](claim, code, REVIEW_DATA, **choices),
-                  CHECKS[claim_id](claim, code, LATEST_DATA, **choices))
+    return Result(claim, code, areas.name(code), judge(claim, code, REVIEW_DATA, **choices),
+                  judge(claim, code, LATEST_DATA, **choices))
+
+
+# The figures a check's rule tested, and whether the stated size held under each: recorded by
+# verdict_by_conclusion while `judge` runs a check, so the sensitivity appendix can say which choices change a
+# verdict without every check repeating its rule.
+_TESTED: ContextVar[dict[str, bool] | None] = ContextVar("tested", default=None)
+
+
+def judge(claim: Claim, area: str, data: Data, **choices) -> Judgement:
+    """One judgement of a claim (for a resolved area code), with the figures its rule tested."""
+    tested: dict[str, bool] = {}
+    token = _TESTED.set(tested)
+    try:
+        judgement = CHECKS[claim.id](claim, area, data, **choices)
+    finally:
+        _TESTED.reset(token)
+    judgement.holds = tested
+    return judgement
 
 
 def evaluate_chapter(chapter: str, area: str = ENGLAND, **choices) -> list[Result]:
@@ -193,6 +215,10 @@ def verdict_by_conclusion(review: Figure | None, alternatives: list[Figure], hol
     `holds` tests the stated size ('more than doubled', 'about +32%'); with `claimed`, the review's own number
     must also come out within `tolerance` (its rounding), or the verdict carries that caveat.
     """
+    tested = _TESTED.get()
+    if tested is not None:
+        tested.update({f.label: bool(holds(f.value)) for f in [review, *alternatives]
+                       if f is not None and f.value is not None})
     if review is None or review.value is None:
         return "not checkable with public data", "the figures needed are not published for this area"
     if not holds(review.value):
@@ -225,6 +251,7 @@ from . import family_help  # noqa: E402,F401
 from . import workforce  # noqa: E402,F401
 from . import markets  # noqa: E402,F401
 from . import care_system  # noqa: E402,F401
+from . import general  # noqa: E402,F401
 
 
 # --- presentation --------------------------------------------------------------------------------------------------
@@ -255,6 +282,11 @@ def _judgement_lines(j: Judgement, national: bool, area_name: str, heading: bool
     return lines
 
 
+def anchor(claim_id: str) -> str:
+    """The label of a claim's box, so the ledger can link to it in the HTML and the PDF."""
+    return f"claim-{claim_id.lower()}"
+
+
 def box(result: Result) -> str:
     """A claim box (MyST admonition): the claim, both judgements with their figures, and why they differ."""
     c = result.claim
@@ -262,7 +294,8 @@ def box(result: Result) -> str:
     title = (f"{c.id} · {result.then.verdict}" if not result.differs
              else f"{c.id} · {result.then.verdict} (review's data) · {result.now.verdict} (latest)")
     where = "" if national else f" Recomputed for {result.area_name}: does the national claim hold here?"
-    lines = [f"```{{admonition}} {title}", ":class: claim-box", f"**The review:** {c.claim}{where}", ""]
+    lines = [f"```{{admonition}} {title}", ":class: claim-box", f":name: {anchor(c.id)}",
+             f"**The review:** {c.claim}{where}", ""]
     differs = bool(result.differs)
     lines += _judgement_lines(result.then, national, result.area_name, differs)
     if _same(result.then, result.now):

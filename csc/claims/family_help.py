@@ -268,9 +268,12 @@ def icpc_surge(claim, area, data, **_):
 
 
 def real_terms(cls: str, area: str, period: str, prices: str, vintage: str) -> float | None:
-    """Spending of one class in £ at `prices` (HM Treasury GDP deflator), or None when not published."""
+    """Spending of one class in £ at `prices` (HM Treasury GDP deflator; "cash" leaves it as spent), or None when
+    not published."""
     cash = figure("spend.cyps_by_class", area, period, vintage, breakdown=f"class={cls}")
-    return None if cash is None else derived.at_prices(cash, period, prices)
+    if cash is None or prices == "cash":
+        return cash
+    return derived.at_prices(cash, period, prices)
 
 
 def spending_change(cls: str, area: str, base: str, end: str | None, vintage: str, label: str,
@@ -285,20 +288,23 @@ def spending_change(cls: str, area: str, base: str, end: str | None, vintage: st
 
 
 @check("FH-10")
-def prevention_to_crisis(claim, area, data, spending_baseline="2012-13", **_):
+def prevention_to_crisis(claim, area, data, spending_baseline="2012-13", prices="2019-20", **_):
+    """prices: the review's 2019-20 prices, another year's, or "cash" (the sensitivity appendix varies it)."""
+    priced = "in cash" if prices == "cash" else f"at {prices} prices" + (" (the review's)" if prices == "2019-20" else "")
     held = data.upto(list(query.by_breakdown("spend.cyps_by_class", area, data.vintage)
                           .dropna(subset=["value"])["period"].unique()))
     end = held[-1] if held else None
     review_end = "2019-20" if data.key == "review" or (end or "") < "2019-20" else end
     review = spending_change("non_statutory", area, "2012-13", review_end, data.vintage,
-                             f"Non-statutory services, 2012-13 to {review_end}, at 2019-20 prices (the review's)")
+                             f"Non-statutory services, 2012-13 to {review_end}, {priced}", prices)
     statutory = spending_change("statutory", area, "2012-13", review_end, data.vintage,
-                                "Statutory services, same years")
+                                "Statutory services, same years", prices)
     alternatives = [statutory,
                     spending_change("non_statutory", area, "2010-11", review_end, data.vintage,
-                                    "Base year 2010-11 (the austerity critics' choice)"),
+                                    "Base year 2010-11 (the austerity critics' choice)", prices),
                     spending_change("early_help", area, spending_baseline, review_end, data.vintage,
-                                    f"Early help only (Sure Start and family support), {spending_baseline} base")]
+                                    f"Early help only (Sure Start and family support), {spending_baseline} base",
+                                    prices)]
     if review.value is None and end is not None and end != review_end:
         # An LA's lines are held only to 2018-19: show what they do say, and say what would settle the claim.
         held_figure = spending_change("non_statutory", area, "2012-13", end, data.vintage,
