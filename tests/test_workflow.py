@@ -31,7 +31,7 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     assert actionlint(broken).returncode != 0
 
 
-def test_workflow_triggers_on_data_and_code_and_weekly_and_uploads_both_formats():
+def test_workflow_triggers_on_data_and_code_and_weekly_and_uploads_both_formats_and_the_report():
     doc = yaml.safe_load(WORKFLOW.read_text())
     triggers = doc[True]  # YAML 1.1 reads the key `on` as True
     for path in ("data/sources.yml", "chapters/**", "csc/**", "_config.yml", "_toc.yml"):
@@ -42,7 +42,7 @@ def test_workflow_triggers_on_data_and_code_and_weekly_and_uploads_both_formats(
     for target in ("make setup", "make data", "make book", "make test"):
         assert target in runs
     uploads = {s["with"]["name"] for s in steps if s.get("uses", "").startswith("actions/upload-artifact")}
-    assert uploads == {"book-html", "book-pdf"}
+    assert uploads == {"book-html", "book-pdf", "data-change-report"}
 
 
 def test_the_build_needs_no_mirror_and_caches_raw_files_by_manifest_hash():
