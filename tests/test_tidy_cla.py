@@ -214,3 +214,55 @@ def test_care_leaver_accommodation_labels_harmonised(table):
         "2021", "2023", "2024", "2025"]
     assert value(table, "cla.care_leavers_accommodation", "2025", "2025",
                  breakdown="suitability=Accommodation considered not suitable; age=17 to 18") == 500
+
+
+def test_starts_by_age_from_sfr_and_ees_files(table):
+    """Age on starting: SFR ADM files (2011-2019), the 2021 and 2022 releases' LA files, the 2023 and 2024 releases'
+    national files. Each year's ages add up to its starts; 2019 as first published (SFR) and as revised."""
+    ages = ["Under 1 year", "1 to 4 years", "5 to 9 years", "10 to 15 years", "16 years and over"]
+    for period, release, starts in (("2011", "2011", 27310), ("2019", "2019", 31680), ("2021", "2021", 28440),
+                                    ("2023", "2023", 33000)):
+        total = sum(value(table, "cla.starts_by_age", period, release, breakdown=f"age={a}") for a in ages)
+        assert abs(total - starts) <= 10, (period, total)
+    assert value(table, "cla.starts_by_age", "2019", "2019", breakdown="age=16 years and over") == 6370
+    assert value(table, "cla.starts_by_age", "2019", "2021", breakdown="age=16 years and over") == 6380
+    assert value(table, "cla.starts_by_age", "2023", "2023", breakdown="age=16 years and over") == 9070
+    la = table[(table.measure == "cla.starts_by_age") & (table.geographic_level == "local_authority")]
+    assert set(la.period) >= {"2011", "2019", "2022"} and "2023" not in set(la.period)
+
+
+def test_new_placements_staying_put_missing_22_25_and_adoption_times(table):
+    """National figures of the added files, each as its own file prints them (checked against the release's rows)."""
+    assert value(table, "cla.new_placements", "2021", "2021", breakdown="location=Total") == 79920
+    assert value(table, "cla.new_placements", "2025", "2025",
+                 breakdown="location=Inside LA boundary, 20 miles or less from home") == 41990
+    put = "stay_put=Living with former foster carers; age=18"
+    assert value(table, "cla.staying_put", "2019", "2019", breakdown=put) == 1970   # SFR 2019 CL_Stayput_FFC_18
+    assert value(table, "cla.staying_put", "2023", "2023", breakdown=put) == 2230
+    assert value(table, "cla.staying_put", "2024", "2024", breakdown="stay_put=Left foster care at 18; age=18") == 3650
+    went = "missing=Children who had a missing incident during the year"
+    assert value(table, "cla.missing", "2019", "2019", breakdown=went) == 11830      # SFR Missing2019, first
+    assert value(table, "cla.missing", "2019", "2021", breakdown=went) == 11880      # as revised
+    assert not table[table.measure == "cla.missing"].breakdown.str.contains("Percentage|Average").any()
+    neet = "activity=Not in education, employment or training; age=22"
+    assert value(table, "cla.care_leavers_activity_22_25", "2023", "2023", breakdown=neet) > 0
+    assert value(table, "cla.care_leavers_activity_22_25", "2024", "2024", breakdown="activity=Total; age=22") == 11300
+    assert value(table, "cla.adoption_time", "2021", "2021", breakdown="stage=Entry into care to adoption") == 26
+    assert value(table, "cla.adoption_time", "2025", "2025", breakdown="stage=Entry into care to adoption") == 27
+    assert value(table, "cla.care_leavers_activity", "2019", "2019", breakdown="activity=Total; age=17 to 18") == 11270
+
+
+def test_fixture_adoption_time_not_in_years_and_months(monkeypatch):
+    manifest = fixture_source(monkeypatch, "cla-ees-2025-release-national-cla-adopted-average-time-between-adoption-"
+                              "process-stages", "ees/adoption_times_bad.csv", "2025")
+    with pytest.raises(CscError, match=r"adoption_times_bad\.csv: column 'number' has '2 years 3 months', not "
+                                       r"years:months"):
+        cla.adoption_times(manifest, "cla/ees/adoption_times_bad.csv")
+
+
+def test_fixture_new_placement_label_not_in_the_map(monkeypatch):
+    manifest = fixture_source(monkeypatch, "cla-ees-2024-release-la-cla-during-year-new-placements",
+                              "ees/new_placements_relabelled.csv", "2024")
+    with pytest.raises(CscError, match=r"new_placements_relabelled\.csv: column 'characteristic' has unmapped value "
+                                       r"'Placed inside LA boundary up to 20 miles from home'"):
+        cla.new_placements(manifest, "cla/ees/new_placements_relabelled.csv")
