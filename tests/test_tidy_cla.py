@@ -266,3 +266,43 @@ def test_fixture_new_placement_label_not_in_the_map(monkeypatch):
     with pytest.raises(CscError, match=r"new_placements_relabelled\.csv: column 'characteristic' has unmapped value "
                                        r"'Placed inside LA boundary up to 20 miles from home'"):
         cla.new_placements(manifest, "cla/ees/new_placements_relabelled.csv")
+
+
+def test_added_files_national_figures_hold_together_in_every_release(table):
+    """The issue's warning (an older file whose values do not follow its header order): in every release and year,
+    England's parts add up to their published total, and a subset never exceeds its whole."""
+    england = table[table.area_code == ENGLAND].set_index(["measure", "release", "period", "breakdown"])["value"]
+
+    def get(measure, breakdown):
+        return england.xs((measure, breakdown), level=("measure", "breakdown"))
+
+    ages = sum(get("cla.starts_by_age", f"age={a}") for a in
+               ["Under 1 year", "1 to 4 years", "5 to 9 years", "10 to 15 years", "16 years and over"])
+    starts = get("cla.starts", "").reindex(ages.index)
+    assert ages.notna().sum() >= 15 and ((ages - starts).abs() <= 20).all(), (ages - starts).abs().max()
+    places = [f"location={p}" for p in ("Inside LA boundary, 20 miles or less from home",
+                                        "Inside LA boundary, more than 20 miles from home",
+                                        "Outside LA boundary, 20 miles or less from home",
+                                        "Outside LA boundary, more than 20 miles from home",
+                                        "Distance not known or not recorded")]
+    gap = sum(get("cla.new_placements", p) for p in places) - get("cla.new_placements", "location=Total")
+    assert len(gap) >= 20 and (gap.abs() <= 30).all()
+    for age in ("18", "19 to 20"):
+        stayed = get("cla.staying_put", f"stay_put=Living with former foster carers; age={age}")
+        left = get("cla.staying_put", f"stay_put=Left foster care at 18; age={age}")
+        assert (stayed < left).all() and len(stayed) >= 10
+    went = get("cla.missing", "missing=Children who had a missing incident during the year")
+    incidents = get("cla.missing", "missing=Number of missing incidents during the year")
+    assert ((incidents / went).between(4, 9)).all()
+    key = "activity={}; age={}"
+    for age in ("22", "23", "24", "25"):
+        parts = sum(get("cla.care_leavers_activity_22_25", key.format(a, age)) for a in (
+            "In education, employment or training", "Not in education, employment or training", "Not in touch"))
+        total = get("cla.care_leavers_activity_22_25", key.format("Total", age))
+        assert ((parts.dropna() - total.reindex(parts.dropna().index)).abs() <= 30).all(), age
+        out = sum(get("cla.care_leavers_activity_22_25", key.format(a, age)) for a in (
+            "Not in education, employment or training", "Not in touch"))   # the 2023 file has no EET total
+        assert (out < total.reindex(out.index)).all() and len(out) == 3, age
+    whole = get("cla.adoption_time", "stage=Entry into care to adoption")
+    placed = get("cla.adoption_time", "stage=Entry into care to placement for adoption").reindex(whole.index)
+    assert (placed < whole).all() and whole.between(18, 36).all()

@@ -757,8 +757,8 @@ def staying_put(ctx: Context) -> Section:
     text = (f"Of the {count(left18[y1])} young people in {ctx.area_name} who turned 18 in foster care in the year to "
             f"31 March {y1} and were eligible for care leavers' support, {s18[y1]:.0f}% were still living with their "
             f"former foster carers ('staying put')" + (f", against {s18[y0]:.0f}% in {y0}" if y0 != y1 else "")
-            + (f". Of those aged 19 to 20 who had left foster care at 18, {later[y1]:.0f}% still lived with their former "
-               f"foster carers." if y1 in later.index else ".")
+            + (f". Of those aged 19 to 20 who had left foster care at 18, {later[y1]:.0f}% still lived with their "
+               f"former foster carers." if y1 in later.index else ".")
             + revised(ctx, "cla.staying_put", STAY.format(what="Left foster care at 18", age="18"), y0,
                       "the number leaving foster care at 18"))
     data = pd.DataFrame([(int(y), label, v) for label, (series_, _) in shares.items() for y, v in series_.items()],

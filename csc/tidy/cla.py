@@ -446,7 +446,8 @@ def age_label(ages: pd.Series) -> pd.Series:
 def staying_put(manifest, path: str) -> pd.DataFrame:
     """Young people who left foster care at 18 and those of them still living with their former foster carers."""
     return ees_rows(manifest, path, {"number": "cla.staying_put"},
-                    lambda f: "stay_put=" + mapped(f, "stay_put", STAYING_PUT_ROWS, path) + "; age=" + age_label(f["age"]))
+                    lambda f: ("stay_put=" + mapped(f, "stay_put", STAYING_PUT_ROWS, path)
+                               + "; age=" + age_label(f["age"])))
 
 
 def missing(manifest, path: str) -> pd.DataFrame:
@@ -578,7 +579,8 @@ SFR_CEASED = {
                         f"reason={_SGO}carer, other than former foster carer, other than relative or friend"),
 }
 SFR_ADOPTED = {"CLA_cease": ("cla.ceased", ""), "CLA_ceaAdop": ("cla.adopted", "")}  # ADP files: total adopted
-SFR_STARTED = {"SCLA_U1": ("cla.starts_by_age", "age=Under 1 year"), "SCLA_1to4": ("cla.starts_by_age", "age=1 to 4 years"),
+SFR_STARTED = {"SCLA_U1": ("cla.starts_by_age", "age=Under 1 year"),
+               "SCLA_1to4": ("cla.starts_by_age", "age=1 to 4 years"),
                "SCLA_5to9": ("cla.starts_by_age", "age=5 to 9 years"),
                "SCLA_10to15": ("cla.starts_by_age", "age=10 to 15 years"),
                "SCLA_16over": ("cla.starts_by_age", "age=16 years and over")}
