@@ -250,6 +250,10 @@ def test_new_placements_staying_put_missing_22_25_and_adoption_times(table):
     assert value(table, "cla.adoption_time", "2021", "2021", breakdown="stage=Entry into care to adoption") == 26
     assert value(table, "cla.adoption_time", "2025", "2025", breakdown="stage=Entry into care to adoption") == 27
     assert value(table, "cla.care_leavers_activity", "2019", "2019", breakdown="activity=Total; age=17 to 18") == 11270
+    # The 2021 release's distance file, its own column and row names read as the 2022 file's.
+    assert value(table, "cla.by_placement_distance", "2021", "2021", breakdown="distance=Over 20 miles") == 16720
+    assert value(table, "cla.by_placement_distance", "2021", "2021",
+                 breakdown="distance=20 miles or less; locality=Inside LA boundary") == 40990
 
 
 def test_fixture_adoption_time_not_in_years_and_months(monkeypatch):

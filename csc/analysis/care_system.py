@@ -96,16 +96,23 @@ def revised(ctx: Context, measure: str, breakdown: str, year: int, what: str) ->
     """A sentence when the figure for a year shown differs between its first and its latest release (never hidden)."""
     if ctx.boundary != "as_published":
         return ""
-    found = []
-    for vintage in ("first", "latest"):
-        rows = published(measure, ctx.area, vintage, ctx.boundary, breakdown)
-        rows = rows[(rows["period"] == str(year))].dropna(subset=["value"])
-        found.append((rows["value"].iloc[0], rows["release"].iloc[0]) if len(rows) else None)
+    found = first_and_latest(measure, ctx.area, breakdown, str(year))
     if None in found or found[0][0] == found[1][0]:
         return ""
     (old, r0), (new, r1) = found
     return (f" DfE revised {what} for {year} from {count(old)} as first published ({r0} release) to {count(new)} "
             f"({r1} release).")
+
+
+@lru_cache(maxsize=4096)
+def first_and_latest(measure: str, area: str, breakdown: str, period: str) -> tuple:
+    """(value, release) of one figure as first published and as last revised; the same under both vintages."""
+    found = []
+    for vintage in ("first", "latest"):
+        rows = published(measure, area, vintage, "as_published", breakdown)
+        rows = rows[rows["period"] == period].dropna(subset=["value"])
+        found.append((rows["value"].iloc[0], rows["release"].iloc[0]) if len(rows) else None)
+    return tuple(found)
 
 
 def duration(months: float) -> str:
@@ -251,26 +258,15 @@ def every_release() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
 
 def revisions(ctx: Context) -> pd.DataFrame | None:
     """The same years in every release held: DfE revises back years and re-bases rates on new populations."""
-    if ctx.boundary != "as_published":
-        return None
-    if ctx.area not in every_release():
+    if ctx.boundary != "as_published" or ctx.area not in every_release():
         return None
     table, rate = every_release()[ctx.area]
-    pick = lambda t, y: t[t["period"] == y]  # noqa: E731
-    out = []
-    for release in sorted(set().union(*(pick(table, y)["release"] for y in REVISED_YEARS))):
-        row = {"Release": release}
-        for y in REVISED_YEARS:
-            hit = pick(table, y)
-            hit = hit[hit["release"] == release]["value"]
-            row[f"Looked after at 31 March {y}"] = hit.iloc[0] if len(hit) else None
-        for y in REVISED_YEARS[1:]:
-            hit = pick(rate, y)
-            hit = hit[hit["release"] == release]["value"]
-            row[f"Rate per 10,000, {y}"] = hit.iloc[0] if len(hit) else None
-        out.append(row)
-    frame = pd.DataFrame(out)
-    frame = frame.dropna(axis=1, how="all")
+    wide = lambda t: t.pivot_table(index="release", columns="period", values="value", aggfunc="first")  # noqa: E731
+    counts = wide(table).reindex(columns=list(REVISED_YEARS)).rename(columns=lambda y: f"Looked after at 31 March {y}")
+    rebased = wide(rate).reindex(columns=list(REVISED_YEARS[1:])).rename(columns=lambda y: f"Rate per 10,000, {y}")
+    frame = counts.join(rebased, how="left").dropna(axis=1, how="all")
+    frame = frame.reset_index().rename(columns={"release": "Release"}).rename_axis(columns=None)
+    frame = frame.astype(object).where(frame.notna(), None)
     return frame if len(frame) > 1 and frame.shape[1] > 1 else None
 
 
@@ -639,8 +635,18 @@ WHOLE_WAIT, MATCHING = "stage=Entry into care to adoption", "stage=Decision to m
 
 def adoption_timing(ctx: Context) -> str:
     """How long children adopted in the year had waited: published for England only among the files held."""
-    rows = ctx.upto(published("cla.adoption_time", ENGLAND, ctx.vintage, "as_published", None)).dropna(
-        subset=["value"])
+    text = england_adoption_timing(ctx.vintage, ctx.end_year)
+    if ctx.is_england or text.startswith("Adoption timings"):
+        return text
+    return f"Adoption timings are published for England only in the files held. {text}"
+
+
+@lru_cache(maxsize=16)
+def england_adoption_timing(vintage: str, end_year: int | None) -> str:
+    """The sentence on England's adoption timings: the same for every area of a run, so made once."""
+    rows = published("cla.adoption_time", ENGLAND, vintage, "as_published", None)
+    rows = rows[rows["period"].astype(int) <= end_year] if end_year else rows
+    rows = rows.dropna(subset=["value"])
     wide = rows.set_index([rows["period"].astype(int), "breakdown"])["value"].unstack() if len(rows) else rows
     if len(wide) == 0 or WHOLE_WAIT not in wide:
         return "Adoption timings are not among the files held for these years."
@@ -652,7 +658,7 @@ def adoption_timing(ctx: Context) -> str:
             + (f", {duration(matching)} of it between the decision that they should be adopted and being matched with "
                "adopters" if is_number(matching) else "")
             + (f" ({duration(whole[y0])} in {y0})." if y0 != y1 else "."))
-    return text if ctx.is_england else f"Adoption timings are published for England only in the files held. {text}"
+    return text
 
 
 # --- 5. after care --------------------------------------------------------------------------------------------------

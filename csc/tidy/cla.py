@@ -83,6 +83,7 @@ PROVIDER_PLACEMENT = {  # provider file placement types -> the PLACEMENT labels
         "Independent and semi-independent living or supported accommodation",
 }
 DISTANCE_GROUP = {"All new placements": "All children",  # 2022 file's label for the same at-31-March total
+                  "All placements": "All children",      # the 2021 file's
                   "Secure units, childrens homes and semi-independent living accommodation": COMPOSITE,
                   "Placed with parents or other person with parental responsibility": "Placed with parents",
                   "Independent and semi-independent living arrangements/ supported accommodation":
@@ -128,9 +129,20 @@ PROVIDERS = ["cla/ees_2021_release/national-children_looked_after_at_31_march_by
              "cla/ees_2022_release/national_cla_on_31_march_by_placement_provider_and_locality_.csv",
              "cla/ees_2023_release/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv",
              "cla/ees_2024_release/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv"]
-DISTANCES = ["cla/ees_2022_release/national_cla_on_31_march_by_placement_distance_and_locality_of_placement.csv",
+DISTANCES = ["cla/ees_2021_release/children_looked_after_at_31march_by_placement_distance_and_locality_of_placement.csv",
+             "cla/ees_2022_release/national_cla_on_31_march_by_placement_distance_and_locality_of_placement.csv",
              "cla/ees_2023_release/national_cla_on_31_march_by_placement_distance_and_placement_locality.csv",
              "cla/ees_2024_release/national_cla_on_31_march_by_placement_distance_and_placement_locality.csv"]
+# The 2021 release's file (all children only) names its columns and rows its own way: -> the 2022 names.
+DISTANCE_COLUMNS = {DISTANCES[0]: {"CLA_group": "cla_group", "Number": "number", "Percentage": "percentage"}}
+DISTANCE_2021 = {
+    "1.i Placed inside the LA boundary, 20 miles or less from home": "1.i 20 miles or less inside LA boundary",
+    "1.ii Placed outside the LA boundary, 20 miles or less from home": "1.ii 20 miles or less outside LA boundary",
+    "2.i Placed inside the LA boundary, more than 20 miles from home": "2.i Over 20 miles inside LA boundary",
+    "2.ii Placed outside the LA boundary, more than 20 miles from home": "2.ii Over 20 miles outside LA boundary",
+    "1. Placed 20 miles or less from home": "1. 20 miles or less",
+    "2. Placed more than 20 miles from home": "2. Over 20 miles",
+}
 CEASED = ["cla/ees_2021_release/la_children_who_ceased_during_the_year.csv",
           "cla/ees_2022_release/la_children_who_ceased_during_year.csv",
           "cla/ees_2023_release/la_children_who_ceased_during_the_year.csv",
@@ -348,18 +360,19 @@ def distances(manifest, path: str) -> pd.DataFrame:
     def label(frame):
         group = frame["cla_group"].str.strip()
         group = group.map(DISTANCE_GROUP).fillna(group)
-        distance = strip_number(frame["characteristic"].str.strip().str.replace(r"^\d\.[iv]+\s*", "", regex=True))
+        text = frame["characteristic"].str.strip().replace(DISTANCE_2021)
+        distance = strip_number(text.str.replace(r"^\d\.[iv]+\s*", "", regex=True))
         distance = distance.str.replace("Distance not Known", "Distance not known", regex=False)
         distance = distance.str.replace("over 20 miles", "Over 20 miles", regex=False)
-        detail = frame["characteristic"].str.strip().str.extract(r"^\d\.([iv]+)")[0]
+        detail = text.str.extract(r"^\d\.([iv]+)")[0]
         distance = distance.where(detail.isna(), distance.str.replace(r"\s*(inside|outside) LA boundary$", "",
                                                                       regex=True))
-        locality = frame["characteristic"].str.extract(r"(inside|outside) LA boundary$")[0]
+        locality = text.str.extract(r"(inside|outside) LA boundary$")[0]
         locality = ("; locality=" + locality.str.capitalize() + " LA boundary").fillna("")
         placement = ("placement=" + group + "; ").where(group != "All children", "")
         return placement + "distance=" + distance + locality
     return ees_rows(manifest, path, {"number": "cla.by_placement_distance"}, label,
-                    lambda f: f["characteristic"].str.strip() != "Total")
+                    lambda f: f["characteristic"].str.strip() != "Total", renamed=DISTANCE_COLUMNS.get(path))
 
 
 def ceased(manifest, path: str) -> pd.DataFrame:
