@@ -107,6 +107,8 @@ claim_boxes("CS-5", "CS-16")
 #
 # {glue:md}`where_stability`
 #
+# {glue:md}`where_moves`
+#
 # {glue:md}`where_new`
 #
 # {glue:md}`where_missing`

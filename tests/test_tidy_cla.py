@@ -250,6 +250,10 @@ def test_new_placements_staying_put_missing_22_25_and_adoption_times(table):
     assert value(table, "cla.adoption_time", "2021", "2021", breakdown="stage=Entry into care to adoption") == 26
     assert value(table, "cla.adoption_time", "2025", "2025", breakdown="stage=Entry into care to adoption") == 27
     assert value(table, "cla.care_leavers_activity", "2019", "2019", breakdown="activity=Total; age=17 to 18") == 11270
+    moved = "school=In care 2 years: moved school in the 2 years"
+    assert value(table, "cla.school_moves", "2024", "2024", breakdown=moved) == 9340
+    assert value(table, "cla.social_worker_changes", "2024", "2024",
+                 breakdown="social_workers=3 or more during the year") == 22140
     # The 2021 release's distance file, its own column and row names read as the 2022 file's.
     assert value(table, "cla.by_placement_distance", "2021", "2021", breakdown="distance=Over 20 miles") == 16720
     assert value(table, "cla.by_placement_distance", "2021", "2021",

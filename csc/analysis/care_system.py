@@ -377,7 +377,8 @@ def entry(ctx: Context) -> Section:
 def where(ctx: Context) -> Section:
     places = breakdowns(ctx, "cla.by_placement")
     stock = series(ctx, "cla.children_looked_after")
-    sentences = {"where_answer": "", "where_distance": "", "where_stability": "", "where_missing": ""}
+    sentences = {"where_answer": "", "where_distance": "", "where_stability": "", "where_moves": "",
+                 "where_missing": ""}
     data, chart, marks = None, None, []
     years = [y for y in places.index if y in stock.index and not too_small(stock[y])] if len(places) else []
     if not years:
@@ -455,6 +456,7 @@ def where(ctx: Context) -> Section:
         " Placement outside the boundary is not always far: for a small authority it can be a few miles, so distance "
         "is the better guide." if bits else "")
     sentences["where_stability"] = stability_sentence(ctx)
+    sentences["where_moves"] = moves_sentence(ctx)
     sentences["where_missing"] = missing_sentence(ctx)
     latest = str(max(years)) if years else ""
     section = Section(sentences, data, chart, {}, latest)
@@ -536,6 +538,45 @@ def new_placements(ctx: Context) -> Section:
                       f"{ctx.area_name}, years to 31 March {first} to {last}. " + text),
                   sources_of(ctx, "cla.new_placements"), "Per cent of new placements")
     return Section({"where_new": text}, data, chart, {"new_far": now["far"]}, str(last))
+
+
+SCHOOL = {"all": "school=At 31 March: all counted", "moved": "school=At 31 March: moved school during the year",
+          "two": "school=In care 2 years: all counted", "moved_two": "school=In care 2 years: moved school in the 2 years"}
+WORKERS = ("social_workers=3 or more during the year", "social_workers=All children looked after at 31 March")
+
+
+def moves_sentence(ctx: Context) -> str:
+    """School moves and changes of social worker: the other two stabilities DfE publishes (official statistics)."""
+    parts = []
+    school = breakdowns(ctx, "cla.school_moves")
+    for part, whole, words in (("moved", "all", "of the children looked after whom DfE counts for school stability "
+                                                "had moved school during the year"),
+                               ("moved_two", "two", "of those looked after for two years had moved school in those "
+                                                    "two years")):
+        if SCHOOL[part] in school and SCHOOL[whole] in school:
+            both = school[[SCHOOL[part], SCHOOL[whole]]].dropna()
+            both = both[both[SCHOOL[whole]] >= SMALL_NUMBER]
+            if len(both):
+                y0, y1 = int(both.index.min()), int(both.index.max())
+                rate = both[SCHOOL[part]] / both[SCHOOL[whole]] * 100
+                parts.append(f"{rate[y1]:.0f}% {words}" + (f" ({rate[y0]:.0f}% in {y0})" if y0 != y1 else ""))
+    year = None
+    workers = breakdowns(ctx, "cla.social_worker_changes")
+    if all(w in workers for w in WORKERS):
+        both = workers[list(WORKERS)].dropna()
+        both = both[both[WORKERS[1]] >= SMALL_NUMBER]
+        if len(both):
+            year = int(both.index.max())
+            parts.append(f"{both.loc[year, WORKERS[0]] / both.loc[year, WORKERS[1]] * 100:.0f}% of all children looked "
+                         f"after had had three or more social workers during the year"
+                         + (f" (at 31 March {year})" if len(school) and year != int(school.index.max()) else ""))
+    if not parts:
+        return (f"School moves and changes of social worker are not published for {ctx.area_name} in the files held, "
+                f"or are {TOO_FEW_TO_SHARE}.")
+    latest = int(school.index.max()) if len(school) else year
+    return (f"At 31 March {latest}, in {ctx.area_name}, " + listing(parts) + ". DfE publishes school and social worker "
+            "stability as official statistics, not national statistics"
+            + (f"; the count of social workers is held for {year} only." if year else "."))
 
 
 MISSING = {"all": "missing=Children looked after during the year",

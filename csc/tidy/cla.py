@@ -54,6 +54,8 @@ MEASURES = {
     "cla.missing": ("count", FLOW),
     "cla.care_leavers_activity_22_25": ("count", FLOW),
     "cla.adoption_time": ("months", FLOW),
+    "cla.school_moves": ("count", STOCK),
+    "cla.social_worker_changes": ("count", STOCK),
 }
 
 # ---- harmonised category labels (catalogue caveats explain each) -------------------------------------------------
@@ -218,6 +220,25 @@ LEAVER_22_25_ACTIVITY = {"Total": "Total", "Education, training or employment": 
 LEAVER_22_25_NATIONAL = {"Total activity of care leavers": "Total",
                          "Total not in education, training or employment": "Not in education, employment or training",
                          "Care leaver not in touch": "Not in touch"}
+SCHOOL_MOVES = "cla/ees_2024_release/la_cla_school_moves.csv"
+# (cla_group, move_measure, school_stability) -> breakdown; the mid-year rows repeat the totals, which are skipped.
+SCHOOL_ROWS = {
+    ("CLA on 31 March", "Any moves", "Total children"): "school=At 31 March: all counted",
+    ("CLA on 31 March", "Any moves", "With one or more moves during the year"):
+        "school=At 31 March: moved school during the year",
+    ("CLA on 31 March", "Mid-year moves", "With one or more mid-year moves during the year"):
+        "school=At 31 March: moved school mid-year",
+    ("CLA 2 years on 31 March", "Any moves", "Total children"): "school=In care 2 years: all counted",
+    ("CLA 2 years on 31 March", "Any moves", "With one or more moves during the previous 2 years"):
+        "school=In care 2 years: moved school in the 2 years",
+    ("CLA 2 years on 31 March", "Mid-year moves", "With one or more mid-year moves during the previous 2 years"):
+        "school=In care 2 years: moved school mid-year in the 2 years",
+}
+SCHOOL_REPEATS = {("CLA on 31 March", "Mid-year moves", "Total children"),
+                  ("CLA 2 years on 31 March", "Mid-year moves", "Total children")}
+SOCIAL_WORKERS = "cla/ees_2024_release/la_cla_swcount.csv"
+SOCIAL_WORKER_ROWS = {"Total children": "social_workers=All children looked after at 31 March",
+                      "3 or more social workers during the year": "social_workers=3 or more during the year"}
 ADOPTION_TIMES = ["cla/ees_2021_release/national_children_adopted_average_time_between_different_stages_of_the_"
                   "adoption_process.csv",
                   "cla/ees_2023_release/national_cla_adopted_average_time_between_adoption_process_stages.csv",
@@ -489,6 +510,27 @@ def leavers_22_25(manifest) -> pd.DataFrame:
     return pd.concat([la, national], ignore_index=True)
 
 
+def school_moves(manifest) -> pd.DataFrame:
+    """Children looked after at 31 March who moved school during the year, or in two years (official statistics)."""
+    def key(frame):
+        return list(zip(*(frame[c].str.strip() for c in ("cla_group", "move_measure", "school_stability"))))
+
+    def keep(frame):
+        keys = key(frame)
+        unknown = sorted(set(keys) - set(SCHOOL_ROWS) - SCHOOL_REPEATS)
+        if unknown:
+            raise CscError(f"{SCHOOL_MOVES}: unmapped school stability row {' / '.join(unknown[0])!r}")
+        return pd.Series([k in SCHOOL_ROWS for k in keys], index=frame.index)
+    return ees_rows(manifest, SCHOOL_MOVES, {"number": "cla.school_moves"},
+                    lambda f: pd.Series([SCHOOL_ROWS[k] for k in key(f)], index=f.index), keep)
+
+
+def social_worker_changes(manifest) -> pd.DataFrame:
+    """Children looked after at 31 March who had three or more social workers in the year (2024 release only)."""
+    return ees_rows(manifest, SOCIAL_WORKERS, {"number": "cla.social_worker_changes"},
+                    lambda f: mapped(f, "sw_stability", SOCIAL_WORKER_ROWS, SOCIAL_WORKERS))
+
+
 def adoption_times(manifest, path: str) -> pd.DataFrame:
     """Average time between the stages of adoption, all ages, in months (published as years:months)."""
     src = source(manifest, path)
@@ -716,6 +758,7 @@ def build(manifest, lookup) -> pd.DataFrame:
     pieces += [missing(manifest, path) for path in MISSING]
     pieces.append(leavers_22_25(manifest))
     pieces += [adoption_times(manifest, path) for path in ADOPTION_TIMES]
+    pieces += [school_moves(manifest), social_worker_changes(manifest)]
     pieces += [sfr_file(manifest, name, own_year) for name, own_year in SFR_FILES.items()]
     frame = first_of_each_key(pd.concat(pieces, ignore_index=True))
     hand = hand_collected(manifest)
