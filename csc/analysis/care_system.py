@@ -136,6 +136,16 @@ def sources_of(ctx: Context, *measures: str) -> str:
     return sources.cite(files) if files else ""
 
 
+def complete_years(table: pd.DataFrame, columns, total: pd.Series | None = None) -> pd.Series:
+    """Years (index of `table`) holding every column, with a total of at least SMALL_NUMBER: only these are shared.
+    The others stay in charts as gaps, so a line never joins across a suppressed year."""
+    if table.empty:
+        return pd.Series(dtype=bool)
+    held = table.reindex(columns=list(columns)).notna().all(axis=1)
+    whole = table.reindex(columns=list(columns)).sum(axis=1) if total is None else total
+    return held & (whole >= SMALL_NUMBER)
+
+
 # --- 1. how many, and why the number rose -------------------------------------------------------------------------
 
 def rates(ctx: Context) -> pd.Series:
@@ -340,9 +350,9 @@ def who(ctx: Context) -> Section:
 
 def entry(ctx: Context) -> Section:
     """Age on starting to be looked after: the growth in teenagers at entry, not only in the stock."""
-    ages = breakdowns(ctx, "cla.starts_by_age")
-    complete = ages.reindex(columns=list(AGE_KEYS)).dropna() if len(ages) else ages
-    complete = complete[complete.sum(axis=1) >= SMALL_NUMBER] if len(complete) else complete
+    ages = breakdowns(ctx, "cla.starts_by_age").reindex(columns=list(AGE_KEYS))
+    ok = complete_years(ages, AGE_KEYS)
+    complete = ages[ok]
     if complete.empty:
         return Section({"who_entry": f"Age on starting to be looked after is not published for {ctx.area_name} in the "
                                      f"files held, or the numbers are {TOO_FEW_TO_SHARE}."})
@@ -361,7 +371,9 @@ def entry(ctx: Context) -> Section:
             + (f" Age on starting is held for {ctx.area_name} only to {last}: the later files held publish it for "
                "England only." if last < england_last else "")
             + revised(ctx, "cla.starts_by_age", TEENS[1], first, "the number starting aged 16 and over"))
-    data = (complete[list(TEENS)].div(total, axis=0) * 100).reset_index().melt(
+    shown = ages.loc[first:last]
+    data = (shown[list(TEENS)].div(shown.sum(axis=1), axis=0) * 100).where(ok.loc[first:last], axis=0)
+    data = data.rename_axis(index="year").reset_index().melt(
         id_vars="year", var_name="group", value_name="percent_of_children_starting_care")
     data["group"] = data["group"].map(AGES)
     chart = Chart("age_on_starting", f"Children starting care aged 16 and over in {ctx.area_name}: {older[first]:.0f}% "
@@ -507,30 +519,40 @@ NEW_LINES = {"outside": "Outside the council's boundary", "far": "More than 20 m
 
 def new_placements(ctx: Context) -> Section:
     """Where the placements made during the year were: a flow, so it moves before the stock at 31 March does."""
-    table = breakdowns(ctx, "cla.new_placements")
-    table = table.reindex(columns=list(NEW.values())).dropna() if len(table) else table
-    table = table[table[NEW["total"]] >= SMALL_NUMBER] if len(table) else table
+    full = breakdowns(ctx, "cla.new_placements").reindex(columns=list(NEW.values()))
+    ok = complete_years(full, NEW.values(), full[NEW["total"]])
+    table = full[ok]
     if table.empty:
         return Section({"where_new": f"Placements made during the year are not published for {ctx.area_name} in the "
                                     f"files held, or are {TOO_FEW_TO_SHARE}."})
-    total = table[NEW["total"]]
-    shares = pd.DataFrame({
-        "outside": (table[NEW["out_near"]] + table[NEW["out_far"]]) / total * 100,
-        "far": (table[NEW["in_far"]] + table[NEW["out_far"]]) / total * 100,
-        "unknown": table[NEW["unknown"]] / total * 100})
     first, last = int(table.index.min()), int(table.index.max())
+    full = full.loc[first:last].where(ok.loc[first:last], axis=0)   # incomplete years stay as gaps in the chart
+    total = full[NEW["total"]]
+    shares = pd.DataFrame({
+        "outside": (full[NEW["out_near"]] + full[NEW["out_far"]]) / total * 100,
+        "far": (full[NEW["in_far"]] + full[NEW["out_far"]]) / total * 100,
+        "unknown": full[NEW["unknown"]] / total * 100})
     boundary = "their council's boundary" if ctx.level != "local_authority" else f"{ctx.area_name}'s boundary"
     now, then = shares.loc[last], shares.loc[first]
-    text = (f"Of the {count(total[last])} placements that started in the year to 31 March {last} for children looked "
-            f"after {'by' if ctx.level == 'local_authority' else 'in'} {ctx.area_name}, {now['outside']:.0f}% were outside {boundary} and {now['far']:.0f}% more than "
+    whose = f"children looked after {'by' if ctx.level == 'local_authority' else 'in'} {ctx.area_name}"
+    if now["unknown"] >= 50:
+        return Section({"where_new": f"Of the {count(total[last])} placements that started in the year to 31 March "
+                                    f"{last} for {whose}, the distance from home was "
+                                    f"not known or not recorded for {now['unknown']:.0f}%, so where they were is not "
+                                    "shared."}, latest=str(last))
+    text = (f"Of the {count(total[last])} placements that started in the year to 31 March {last} for {whose}, {now['outside']:.0f}% were outside {boundary} and {now['far']:.0f}% more than "
             f"20 miles from home; for {now['unknown']:.0f}% the distance was not known or not recorded"
             + (f" (in {first}: {then['outside']:.0f}%, {then['far']:.0f}% and {then['unknown']:.0f}%)." if first != last
                else ".")
             + " These count placements, not children: a child who moved twice in the year counts twice."
+            + (" The councils are summed on one boundary, so after they split a placement in another of them counts "
+               "as outside the boundary." if ctx.boundary != "as_published" else "")
             + revised(ctx, "cla.new_placements", NEW["total"], first, "the number of new placements"))
-    data = shares.reset_index().melt(id_vars="year", var_name="location", value_name="percent_of_new_placements")
+    data = shares.rename_axis(index="year").reset_index().melt(id_vars="year", var_name="location",
+                                                               value_name="percent_of_new_placements")
     data["location"] = data["location"].map(NEW_LINES)
-    data = data.merge(total.rename("new_placements").astype("int64").reset_index(), on="year")
+    data = data.merge(total.rename("new_placements").round().astype("Int64").rename_axis(index="year").reset_index(),
+                      on="year")
     chart = Chart("new_placements_location", f"New placements more than 20 miles from home, {ctx.area_name}: "
                   f"{then['far']:.0f}% in {first}, {now['far']:.0f}% in {last}", (
                       f"Line chart of the percentage of placements starting during the year that were outside the "
@@ -808,7 +830,8 @@ def staying_put(ctx: Context) -> Section:
                f"former foster carers." if y1 in later.index else ".")
             + revised(ctx, "cla.staying_put", STAY.format(what="Left foster care at 18", age="18"), y0,
                       "the number leaving foster care at 18"))
-    data = pd.DataFrame([(int(y), label, v) for label, (series_, _) in shares.items() for y, v in series_.items()],
+    shown = [int(y) for y in table.index if y0 <= y <= y1]   # a year missing for an age is a gap in its line
+    data = pd.DataFrame([(y, label, series_.get(y)) for label, (series_, _) in shares.items() for y in shown],
                         columns=["year", "age", "percent_staying_with_former_foster_carers"])
     chart = Chart("staying_put", f"{s18[y1]:.0f}% of young people leaving foster care at 18 in {ctx.area_name} stayed "
                   f"with their foster carers in {y1}", (
