@@ -86,11 +86,16 @@ claim_boxes("CS-1", "CS-2", "CS-3", "CS-4", "CS-15")
 # {glue:md}`who_need`
 #
 # {glue:md}`who_legal`
+#
+# {glue:md}`who_entry`
 
 # %%
 who = sections["who comes into care"]
 if who.chart:
     charts.trend(who, "year", "percent_of_children_looked_after", "group", columns=2)
+entry = sections["age on starting"]
+if entry.chart:
+    charts.trend(entry, "year", "percent_of_children_starting_care", "group", columns=2)
 claim_boxes("CS-5", "CS-16")
 
 # %% [markdown]
@@ -101,12 +106,21 @@ claim_boxes("CS-5", "CS-16")
 # {glue:md}`where_distance`
 #
 # {glue:md}`where_stability`
+#
+# {glue:md}`where_moves`
+#
+# {glue:md}`where_new`
+#
+# {glue:md}`where_missing`
 
 # %%
 where = sections["where children live"]
 if where.chart:
     charts.trend(where, "year", "percent_of_children_looked_after", "placement", columns=2, size=(8, 5.2),
                  marks=where.figures["marks"])
+moves = sections["new placements"]
+if moves.chart:
+    charts.trend(moves, "year", "percent_of_new_placements", "location", columns=2)
 claim_boxes("CS-6", "CS-7", "CS-8", "CS-9", "CS-10")
 
 # %% [markdown]
@@ -125,6 +139,8 @@ claim_boxes("CS-6", "CS-7", "CS-8", "CS-9", "CS-10")
 # {glue:md}`leaving_answer`
 #
 # {glue:md}`leaving_reasons`
+#
+# {glue:md}`leaving_timing`
 
 # %%
 leaving = sections["leaving care"]
@@ -137,20 +153,30 @@ claim_boxes("CS-11")
 #
 # {glue:md}`after_answer`
 #
+# {glue:md}`after_staying_put`
+#
+# {glue:md}`after_older`
+#
 # {glue:md}`after_comparator`
 
 # %%
 after = sections["after care"]
 if after.chart:
     charts.trend(after, "year", "percent_of_care_leavers_19_21", "activity", columns=2)
+staying = sections["staying put"]
+if staying.chart:
+    charts.trend(staying, "year", "percent_staying_with_former_foster_carers", "age", columns=2)
 claim_boxes("CS-12", "CS-13", "CS-14")
 
 # %% [markdown]
 # ```{admonition} What care-leaver activity measures
 # :class: caution
 # Activity and accommodation are recorded around the young person's birthday, only for care leavers the authority is
-# in touch with; "information not known" is shown separately and is not counted as NEET. The age bands (17 to 18, 19 to 21) match
-# no published figure for all young people, so no peer gap is computed.
+# in touch with; "information not known" is shown separately and is not counted as NEET. The age bands (17 to 18,
+# 19 to 21, 22 to 25) match no published figure for all young people, so no peer gap is computed. Care leavers aged
+# 22 to 25 are counted from the year to 31 March 2023; many are no longer in touch with their authority, and they are
+# counted apart. Staying put counts young people who turned 18 in foster care and were eligible for care leavers'
+# support; it has no counterpart among young people who were never in care.
 # ```
 #
 # ## How much do places differ?

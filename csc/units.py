@@ -16,6 +16,7 @@ UNITS = {
     "fte": "full-time equivalent posts",
     "ratio": "a ratio of two counts",
     "days": "days",
+    "months": "months",
     "gbp": "pounds sterling, cash (nominal) prices",
     "index": "index number (base stated in the measure catalogue)",
     "score": "index score or rank (higher = more deprived)",

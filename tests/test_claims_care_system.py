@@ -113,3 +113,20 @@ def test_untestable_claims_say_what_would_settle_them(england):
     assert england["CS-9"].then.verdict == "not checked with the data held" and "Census 2021" in england["CS-9"].why
     assert england["CS-14"].then.verdict == "not checkable with public data"
     assert england["CS-10"].then.verdict == "not checked with the data held"
+
+
+def test_cs5_share_of_children_starting_care_aged_10_or_over(england, cla):
+    """Age on starting, from the SFR 2011 ADM file (first published) and the 2024 release's national file."""
+    ages = ["Under 1 year", "1 to 4 years", "5 to 9 years", "10 to 15 years", "16 years and over"]
+
+    def teen_share(period, release):
+        counts = [held(cla, "cla.starts_by_age", period, release, f"age={a}") for a in ages]
+        return (counts[3] + counts[4]) / sum(counts) * 100
+
+    then = {f.label: f.value for f in england["CS-5"].then.alternatives}
+    now = {f.label: f.value for f in england["CS-5"].now.alternatives}
+    label = "Aged 10 or over among children starting care, year to 31 March {}"
+    assert then[label.format(2011)] == pytest.approx(teen_share("2011", "2011"))
+    assert then[label.format(2020)] == pytest.approx(teen_share("2020", "2021"))   # 2020 first held in 2021's
+    assert now[label.format(2024)] == pytest.approx(teen_share("2024", "2024"))
+    assert 54 < now[label.format(2024)] < 56 and "among children starting care" in england["CS-5"].now.why

@@ -216,3 +216,103 @@ def test_care_leaver_accommodation_labels_harmonised(table):
         "2021", "2023", "2024", "2025"]
     assert value(table, "cla.care_leavers_accommodation", "2025", "2025",
                  breakdown="suitability=Accommodation considered not suitable; age=17 to 18") == 500
+
+
+def test_starts_by_age_from_sfr_and_ees_files(table):
+    """Age on starting: SFR ADM files (2011-2019), the 2021 and 2022 releases' LA files, the 2023 and 2024 releases'
+    national files. Each year's ages add up to its starts; 2019 as first published (SFR) and as revised."""
+    ages = ["Under 1 year", "1 to 4 years", "5 to 9 years", "10 to 15 years", "16 years and over"]
+    for period, release, starts in (("2011", "2011", 27310), ("2019", "2019", 31680), ("2021", "2021", 28440),
+                                    ("2023", "2023", 33000)):
+        total = sum(value(table, "cla.starts_by_age", period, release, breakdown=f"age={a}") for a in ages)
+        assert abs(total - starts) <= 10, (period, total)
+    assert value(table, "cla.starts_by_age", "2019", "2019", breakdown="age=16 years and over") == 6370
+    assert value(table, "cla.starts_by_age", "2019", "2021", breakdown="age=16 years and over") == 6380
+    assert value(table, "cla.starts_by_age", "2023", "2023", breakdown="age=16 years and over") == 9070
+    la = table[(table.measure == "cla.starts_by_age") & (table.geographic_level == "local_authority")]
+    assert set(la.period) >= {"2011", "2019", "2022"} and "2023" not in set(la.period)
+
+
+def test_new_placements_staying_put_missing_22_25_and_adoption_times(table):
+    """National figures of the added files, each as its own file prints them (checked against the release's rows)."""
+    assert value(table, "cla.new_placements", "2021", "2021", breakdown="location=Total") == 79920
+    assert value(table, "cla.new_placements", "2025", "2025",
+                 breakdown="location=Inside LA boundary, 20 miles or less from home") == 41990
+    put = "stay_put=Living with former foster carers; age=18"
+    assert value(table, "cla.staying_put", "2019", "2019", breakdown=put) == 1970   # SFR 2019 CL_Stayput_FFC_18
+    assert value(table, "cla.staying_put", "2023", "2023", breakdown=put) == 2230
+    assert value(table, "cla.staying_put", "2024", "2024", breakdown="stay_put=Left foster care at 18; age=18") == 3650
+    went = "missing=Children who had a missing incident during the year"
+    assert value(table, "cla.missing", "2019", "2019", breakdown=went) == 11830      # SFR Missing2019, first
+    assert value(table, "cla.missing", "2019", "2021", breakdown=went) == 11880      # as revised
+    assert not table[table.measure == "cla.missing"].breakdown.str.contains("Percentage|Average").any()
+    neet = "activity=Not in education, employment or training; age=22"
+    assert value(table, "cla.care_leavers_activity_22_25", "2023", "2023", breakdown=neet) > 0
+    assert value(table, "cla.care_leavers_activity_22_25", "2024", "2024", breakdown="activity=Total; age=22") == 11300
+    assert value(table, "cla.adoption_time", "2021", "2021", breakdown="stage=Entry into care to adoption") == 26
+    assert value(table, "cla.adoption_time", "2025", "2025", breakdown="stage=Entry into care to adoption") == 27
+    assert value(table, "cla.care_leavers_activity", "2019", "2019", breakdown="activity=Total; age=17 to 18") == 11270
+    moved = "school=In care 2 years: moved school in the 2 years"
+    assert value(table, "cla.school_moves", "2024", "2024", breakdown=moved) == 9340
+    assert value(table, "cla.social_worker_changes", "2024", "2024",
+                 breakdown="social_workers=3 or more during the year") == 22140
+    # The 2021 release's distance file, its own column and row names read as the 2022 file's.
+    assert value(table, "cla.by_placement_distance", "2021", "2021", breakdown="distance=Over 20 miles") == 16720
+    assert value(table, "cla.by_placement_distance", "2021", "2021",
+                 breakdown="distance=20 miles or less; locality=Inside LA boundary") == 40990
+
+
+def test_fixture_adoption_time_not_in_years_and_months(monkeypatch):
+    manifest = fixture_source(monkeypatch, "cla-ees-2025-release-national-cla-adopted-average-time-between-adoption-"
+                              "process-stages", "ees/adoption_times_bad.csv", "2025")
+    with pytest.raises(CscError, match=r"adoption_times_bad\.csv: column 'number' has '2 years 3 months', not "
+                                       r"years:months"):
+        cla.adoption_times(manifest, "cla/ees/adoption_times_bad.csv")
+
+
+def test_fixture_new_placement_label_not_in_the_map(monkeypatch):
+    manifest = fixture_source(monkeypatch, "cla-ees-2024-release-la-cla-during-year-new-placements",
+                              "ees/new_placements_relabelled.csv", "2024")
+    with pytest.raises(CscError, match=r"new_placements_relabelled\.csv: column 'characteristic' has unmapped value "
+                                       r"'Placed inside LA boundary up to 20 miles from home'"):
+        cla.new_placements(manifest, "cla/ees/new_placements_relabelled.csv")
+
+
+def test_added_files_national_figures_hold_together_in_every_release(table):
+    """The issue's warning (an older file whose values do not follow its header order): in every release and year,
+    England's parts add up to their published total, and a subset never exceeds its whole."""
+    england = table[table.area_code == ENGLAND].set_index(["measure", "release", "period", "breakdown"])["value"]
+
+    def get(measure, breakdown):
+        return england.xs((measure, breakdown), level=("measure", "breakdown"))
+
+    ages = sum(get("cla.starts_by_age", f"age={a}") for a in
+               ["Under 1 year", "1 to 4 years", "5 to 9 years", "10 to 15 years", "16 years and over"])
+    starts = get("cla.starts", "").reindex(ages.index)
+    assert ages.notna().sum() >= 15 and ((ages - starts).abs() <= 20).all(), (ages - starts).abs().max()
+    places = [f"location={p}" for p in ("Inside LA boundary, 20 miles or less from home",
+                                        "Inside LA boundary, more than 20 miles from home",
+                                        "Outside LA boundary, 20 miles or less from home",
+                                        "Outside LA boundary, more than 20 miles from home",
+                                        "Distance not known or not recorded")]
+    gap = sum(get("cla.new_placements", p) for p in places) - get("cla.new_placements", "location=Total")
+    assert len(gap) >= 20 and (gap.abs() <= 30).all()
+    for age in ("18", "19 to 20"):
+        stayed = get("cla.staying_put", f"stay_put=Living with former foster carers; age={age}")
+        left = get("cla.staying_put", f"stay_put=Left foster care at 18; age={age}")
+        assert (stayed < left).all() and len(stayed) >= 10
+    went = get("cla.missing", "missing=Children who had a missing incident during the year")
+    incidents = get("cla.missing", "missing=Number of missing incidents during the year")
+    assert ((incidents / went).between(4, 9)).all()
+    key = "activity={}; age={}"
+    for age in ("22", "23", "24", "25"):
+        parts = sum(get("cla.care_leavers_activity_22_25", key.format(a, age)) for a in (
+            "In education, employment or training", "Not in education, employment or training", "Not in touch"))
+        total = get("cla.care_leavers_activity_22_25", key.format("Total", age))
+        assert ((parts.dropna() - total.reindex(parts.dropna().index)).abs() <= 30).all(), age
+        out = sum(get("cla.care_leavers_activity_22_25", key.format(a, age)) for a in (
+            "Not in education, employment or training", "Not in touch"))   # the 2023 file has no EET total
+        assert (out < total.reindex(out.index)).all() and len(out) == 3, age
+    whole = get("cla.adoption_time", "stage=Entry into care to adoption")
+    placed = get("cla.adoption_time", "stage=Entry into care to placement for adoption").reindex(whole.index)
+    assert (placed < whole).all() and whole.between(18, 36).all()

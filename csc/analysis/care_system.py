@@ -13,13 +13,15 @@ import pandas as pd
 
 from .. import derived, query, sources
 from ..chapter import Context
-from . import (SMALL_NUMBER, Chart, Section, base_year, change, count, coverage, gaps, leaders, listing, movement,
-               places, too_small)
+from ..geography import ENGLAND
+from . import (SMALL_NUMBER, Chart, Section, base_year, change, count, coverage, gaps, is_number, leaders, listing,
+               movement, places, too_small)
 
 FLOWS = {"cla.children_looked_after": "Looked after at 31 March", "cla.starts": "Started during the year",
          "cla.ceased": "Ceased during the year"}
 WITHOUT_UASC = "Looked after, excluding UASC"
-TEENS = ("age=10 to 15 years", "age=16 years and over")
+AGE_KEYS = ("age=Under 1 year", "age=1 to 4 years", "age=5 to 9 years", "age=10 to 15 years", "age=16 years and over")
+TEENS = AGE_KEYS[3:]
 AGES = {"age=10 to 15 years": "Aged 10 to 15", "age=16 years and over": "Aged 16 and over"}
 FOSTER = "placement=Foster placements"
 KINSHIP = ("placement=1a.1 Total foster placements inside council boundary with relative or friend",
@@ -45,7 +47,9 @@ NEET, EET, HE, TOTAL, UNKNOWN = ("Total not in education, employment or training
                                  "Total information not known")
 NO_COMPARATOR = ("No figure for all young people of the same age is among the files held: the nearest published "
                  "comparators (ONS Labour Force Survey NEET rates for 16 to 24 year olds; DfE's NEET statistics for "
-                 "16 to 24 year olds) cover different ages, so the gap with peers is not computed here.")
+                 "16 to 24 year olds) cover different ages, so the gap with peers is not computed here, for 17 to 21 "
+                 "year olds or for 22 to 25 year olds. Staying put applies only to young people leaving foster care, "
+                 "so it has no counterpart among all young people.")
 TOO_FEW = f"too few to compare (fewer than {SMALL_NUMBER})"
 TOO_FEW_TO_SHARE = f"too few to share (fewer than {SMALL_NUMBER})"
 
@@ -88,7 +92,38 @@ def pct(x: float | None) -> str:
     return "not published" if x is None else f"{x:.0f}%"
 
 
-BY_BREAKDOWN = {"cla.by_age", "cla.by_placement", "cla.care_leavers_activity"}   # held only with a breakdown
+def revised(ctx: Context, measure: str, breakdown: str, year: int, what: str) -> str:
+    """A sentence when the figure for a year shown differs between its first and its latest release (never hidden)."""
+    if ctx.boundary != "as_published":
+        return ""
+    found = first_and_latest(measure, ctx.area, breakdown, str(year))
+    if None in found or found[0][0] == found[1][0]:
+        return ""
+    (old, r0), (new, r1) = found
+    return (f" DfE revised {what} for {year} from {count(old)} as first published ({r0} release) to {count(new)} "
+            f"({r1} release).")
+
+
+@lru_cache(maxsize=4096)
+def first_and_latest(measure: str, area: str, breakdown: str, period: str) -> tuple:
+    """(value, release) of one figure as first published and as last revised; the same under both vintages."""
+    found = []
+    for vintage in ("first", "latest"):
+        rows = published(measure, area, vintage, "as_published", breakdown)
+        rows = rows[rows["period"] == period].dropna(subset=["value"])
+        found.append((rows["value"].iloc[0], rows["release"].iloc[0]) if len(rows) else None)
+    return tuple(found)
+
+
+def duration(months: float) -> str:
+    """'2 years 3 months', '1 year', '9 months'."""
+    y, m = divmod(int(round(months)), 12)
+    parts = ([f"{y} year{'s' if y != 1 else ''}"] if y else []) + ([f"{m} month{'s' if m != 1 else ''}"] if m else [])
+    return " ".join(parts) or "less than a month"
+
+
+BY_BREAKDOWN = {"cla.by_age", "cla.by_placement", "cla.care_leavers_activity", "cla.starts_by_age",
+                "cla.new_placements", "cla.staying_put"}   # held only with a breakdown
 
 
 def sources_of(ctx: Context, *measures: str) -> str:
@@ -99,6 +134,16 @@ def sources_of(ctx: Context, *measures: str) -> str:
         for text in ctx.upto(frame).dropna(subset=["value"])["source"].unique():
             files.update(text.split(", "))
     return sources.cite(files) if files else ""
+
+
+def complete_years(table: pd.DataFrame, columns, total: pd.Series | None = None) -> pd.Series:
+    """Years (index of `table`) holding every column, with a total of at least SMALL_NUMBER: only these are shared.
+    The others stay in charts as gaps, so a line never joins across a suppressed year."""
+    if table.empty:
+        return pd.Series(dtype=bool)
+    held = table.reindex(columns=list(columns)).notna().all(axis=1)
+    whole = table.reindex(columns=list(columns)).sum(axis=1) if total is None else total
+    return held & (whole >= SMALL_NUMBER)
 
 
 # --- 1. how many, and why the number rose -------------------------------------------------------------------------
@@ -207,12 +252,15 @@ def numbers(ctx: Context, baseline_year: int = 2010) -> Section:
     return section
 
 
+REVISED_YEARS = ("2019", "2020", "2023")   # 2020 as the review saw it; 2023 re-based on new population estimates
+
+
 @lru_cache(maxsize=1)
 def every_release() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
-    """2019 and 2020 counts and rates in every release held, by area (read once per run)."""
+    """Counts and rates of the revised years in every release held, by area (read once per run)."""
     def rows(measure):
         frame = query.table("cla", measure)
-        return frame[(frame["breakdown"] == "") & frame["period"].isin(["2019", "2020"])]
+        return frame[(frame["breakdown"] == "") & frame["period"].isin(list(REVISED_YEARS))]
     counts, rates = rows("cla.children_looked_after"), rows("cla.rate_per_10000")
     by_area = dict(tuple(rates.groupby("area_code")))
     return {code: (part, by_area.get(code, rates.iloc[:0])) for code, part in counts.groupby("area_code")}
@@ -220,25 +268,16 @@ def every_release() -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
 
 def revisions(ctx: Context) -> pd.DataFrame | None:
     """The same years in every release held: DfE revises back years and re-bases rates on new populations."""
-    if ctx.boundary != "as_published":
-        return None
-    if ctx.area not in every_release():
+    if ctx.boundary != "as_published" or ctx.area not in every_release():
         return None
     table, rate = every_release()[ctx.area]
-    pick = lambda t, y: t[t["period"] == y]  # noqa: E731
-    out = []
-    for release in sorted(set(pick(table, "2020")["release"]) | set(pick(table, "2019")["release"])):
-        row = {"Release": release}
-        for y in ("2019", "2020"):
-            hit = pick(table, y)
-            hit = hit[hit["release"] == release]["value"]
-            row[f"Looked after at 31 March {y}"] = hit.iloc[0] if len(hit) else None
-        hit = pick(rate, "2020")
-        hit = hit[hit["release"] == release]["value"]
-        row["Rate per 10,000, 2020"] = hit.iloc[0] if len(hit) else None
-        out.append(row)
-    frame = pd.DataFrame(out)
-    return frame if len(frame) > 1 else None
+    wide = lambda t: t.pivot_table(index="release", columns="period", values="value", aggfunc="first")  # noqa: E731
+    counts = wide(table).reindex(columns=list(REVISED_YEARS)).rename(columns=lambda y: f"Looked after at 31 March {y}")
+    rebased = wide(rate).reindex(columns=list(REVISED_YEARS[1:])).rename(columns=lambda y: f"Rate per 10,000, {y}")
+    frame = counts.join(rebased, how="left").dropna(axis=1, how="all")
+    frame = frame.reset_index().rename(columns={"release": "Release"}).rename_axis(columns=None)
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame if len(frame) > 1 and frame.shape[1] > 1 else None
 
 
 # --- 2. who comes into care -----------------------------------------------------------------------------------------
@@ -264,9 +303,7 @@ def who(ctx: Context) -> Section:
             + (f", against {teen_share[first]:.0f}% in {first}: a change of {teen_share[last] - teen_share[first]:+.0f} "
                f"percentage points." if first != last else ".")
             + (f" Age groups are held for {ctx.area_name} only to {last}." if not ctx.is_england
-               and ctx.level != "regional" and last < 2020 else "")
-            + " Age on entering care is published in DfE's tables of children starting to be looked after, which are "
-              "not among the files parsed here, so the growth in teenagers is shown at 31 March.")
+               and ctx.level != "regional" and last < 2020 else ""))
         long = (complete[list(TEENS)].div(total, axis=0) * 100).reset_index().melt(
             id_vars="year", var_name="group", value_name="percent_of_children_looked_after")
         long["group"] = long["group"].map(AGES)
@@ -311,12 +348,49 @@ def who(ctx: Context) -> Section:
     return Section(sentences, data, chart, {}, latest)
 
 
+def entry(ctx: Context) -> Section:
+    """Age on starting to be looked after: the growth in teenagers at entry, not only in the stock."""
+    ages = breakdowns(ctx, "cla.starts_by_age").reindex(columns=list(AGE_KEYS))
+    ok = complete_years(ages, AGE_KEYS)
+    complete = ages[ok]
+    if complete.empty:
+        return Section({"who_entry": f"Age on starting to be looked after is not published for {ctx.area_name} in the "
+                                     f"files held, or the numbers are {TOO_FEW_TO_SHARE}."})
+    total = complete.sum(axis=1)
+    teens = complete[list(TEENS)].sum(axis=1) / total * 100
+    older = complete[TEENS[1]] / total * 100
+    first, last = int(complete.index.min()), int(complete.index.max())
+    england = ctx.upto(published("cla.starts_by_age", ENGLAND, ctx.vintage, "as_published", TEENS[1])).dropna(
+        subset=["value"])
+    england_last = int(england["period"].astype(int).max()) if len(england) else last
+    text = (f"In the year to 31 March {last}, {teens[last]:.0f}% of the {count(total[last])} children who started to "
+            f"be looked after in {ctx.area_name} were aged 10 or over ({teens[last] - older[last]:.0f}% aged 10 to 15 "
+            f"and {older[last]:.0f}% aged 16 and over)"
+            + (f", against {teens[first]:.0f}% in {first} ({older[first]:.0f}% aged 16 and over)." if first != last
+               else ".")
+            + (f" Age on starting is held for {ctx.area_name} only to {last}: the later files held publish it for "
+               "England only." if last < england_last else "")
+            + revised(ctx, "cla.starts_by_age", TEENS[1], first, "the number starting aged 16 and over"))
+    shown = ages.loc[first:last]
+    data = (shown[list(TEENS)].div(shown.sum(axis=1), axis=0) * 100).where(ok.loc[first:last], axis=0)
+    data = data.rename_axis(index="year").reset_index().melt(
+        id_vars="year", var_name="group", value_name="percent_of_children_starting_care")
+    data["group"] = data["group"].map(AGES)
+    chart = Chart("age_on_starting", f"Children starting care aged 16 and over in {ctx.area_name}: {older[first]:.0f}% "
+                  f"in {first}, {older[last]:.0f}% in {last}", (
+                      f"Line chart of the percentage of children starting to be looked after who were aged 10 to 15 "
+                      f"and aged 16 and over, {ctx.area_name}, years to 31 March {first} to {last}. " + text),
+                  sources_of(ctx, "cla.starts_by_age"), "Per cent of children starting care")
+    return Section({"who_entry": text}, data, chart, {"starting_aged_10_plus": teens[last]}, str(last))
+
+
 # --- 3. where children live -----------------------------------------------------------------------------------------
 
 def where(ctx: Context) -> Section:
     places = breakdowns(ctx, "cla.by_placement")
     stock = series(ctx, "cla.children_looked_after")
-    sentences = {"where_answer": "", "where_distance": "", "where_stability": ""}
+    sentences = {"where_answer": "", "where_distance": "", "where_stability": "", "where_moves": "",
+                 "where_missing": ""}
     data, chart, marks = None, None, []
     years = [y for y in places.index if y in stock.index and not too_small(stock[y])] if len(places) else []
     if not years:
@@ -394,6 +468,8 @@ def where(ctx: Context) -> Section:
         " Placement outside the boundary is not always far: for a small authority it can be a few miles, so distance "
         "is the better guide." if bits else "")
     sentences["where_stability"] = stability_sentence(ctx)
+    sentences["where_moves"] = moves_sentence(ctx)
+    sentences["where_missing"] = missing_sentence(ctx)
     latest = str(max(years)) if years else ""
     section = Section(sentences, data, chart, {}, latest)
     section.figures["marks"] = marks
@@ -432,13 +508,139 @@ def stability_sentence(ctx: Context) -> str:
     return text
 
 
+NEW = {"total": "location=Total", "in_near": "location=Inside LA boundary, 20 miles or less from home",
+       "in_far": "location=Inside LA boundary, more than 20 miles from home",
+       "out_near": "location=Outside LA boundary, 20 miles or less from home",
+       "out_far": "location=Outside LA boundary, more than 20 miles from home",
+       "unknown": "location=Distance not known or not recorded"}
+NEW_LINES = {"outside": "Outside the council's boundary", "far": "More than 20 miles from home",
+             "unknown": "Distance not known or not recorded"}
+
+
+def new_placements(ctx: Context) -> Section:
+    """Where the placements made during the year were: a flow, so it moves before the stock at 31 March does."""
+    full = breakdowns(ctx, "cla.new_placements").reindex(columns=list(NEW.values()))
+    ok = complete_years(full, NEW.values(), full[NEW["total"]])
+    table = full[ok]
+    if table.empty:
+        return Section({"where_new": f"Placements made during the year are not published for {ctx.area_name} in the "
+                                    f"files held, or are {TOO_FEW_TO_SHARE}."})
+    first, last = int(table.index.min()), int(table.index.max())
+    full = full.loc[first:last].where(ok.loc[first:last], axis=0)   # incomplete years stay as gaps in the chart
+    total = full[NEW["total"]]
+    shares = pd.DataFrame({
+        "outside": (full[NEW["out_near"]] + full[NEW["out_far"]]) / total * 100,
+        "far": (full[NEW["in_far"]] + full[NEW["out_far"]]) / total * 100,
+        "unknown": full[NEW["unknown"]] / total * 100})
+    boundary = "their council's boundary" if ctx.level != "local_authority" else f"{ctx.area_name}'s boundary"
+    now, then = shares.loc[last], shares.loc[first]
+    whose = f"children looked after {'by' if ctx.level == 'local_authority' else 'in'} {ctx.area_name}"
+    if now["unknown"] >= 50:
+        return Section({"where_new": f"Of the {count(total[last])} placements that started in the year to 31 March "
+                                    f"{last} for {whose}, the distance from home was "
+                                    f"not known or not recorded for {now['unknown']:.0f}%, so where they were is not "
+                                    "shared."}, latest=str(last))
+    text = (f"Of the {count(total[last])} placements that started in the year to 31 March {last} for {whose}, {now['outside']:.0f}% were outside {boundary} and {now['far']:.0f}% more than "
+            f"20 miles from home; for {now['unknown']:.0f}% the distance was not known or not recorded"
+            + (f" (in {first}: {then['outside']:.0f}%, {then['far']:.0f}% and {then['unknown']:.0f}%)." if first != last
+               else ".")
+            + " These count placements, not children: a child who moved twice in the year counts twice."
+            + (" The councils are summed on one boundary, so after they split a placement in another of them counts "
+               "as outside the boundary." if ctx.boundary != "as_published" else "")
+            + revised(ctx, "cla.new_placements", NEW["total"], first, "the number of new placements"))
+    data = shares.rename_axis(index="year").reset_index().melt(id_vars="year", var_name="location",
+                                                               value_name="percent_of_new_placements")
+    data["location"] = data["location"].map(NEW_LINES)
+    data = data.merge(total.rename("new_placements").round().astype("Int64").rename_axis(index="year").reset_index(),
+                      on="year")
+    chart = Chart("new_placements_location", f"New placements more than 20 miles from home, {ctx.area_name}: "
+                  f"{then['far']:.0f}% in {first}, {now['far']:.0f}% in {last}", (
+                      f"Line chart of the percentage of placements starting during the year that were outside the "
+                      f"council's boundary, more than 20 miles from home, or at a distance not recorded, "
+                      f"{ctx.area_name}, years to 31 March {first} to {last}. " + text),
+                  sources_of(ctx, "cla.new_placements"), "Per cent of new placements")
+    return Section({"where_new": text}, data, chart, {"new_far": now["far"]}, str(last))
+
+
+SCHOOL = {"all": "school=At 31 March: all counted", "moved": "school=At 31 March: moved school during the year",
+          "two": "school=In care 2 years: all counted", "moved_two": "school=In care 2 years: moved school in the 2 years"}
+WORKERS = ("social_workers=3 or more during the year", "social_workers=All children looked after at 31 March")
+
+
+def moves_sentence(ctx: Context) -> str:
+    """School moves and changes of social worker: the other two stabilities DfE publishes (official statistics)."""
+    parts = []
+    school = breakdowns(ctx, "cla.school_moves")
+    for part, whole, words in (("moved", "all", "of the children looked after whom DfE counts for school stability "
+                                                "had moved school during the year"),
+                               ("moved_two", "two", "of those looked after for two years had moved school in those "
+                                                    "two years")):
+        if SCHOOL[part] in school and SCHOOL[whole] in school:
+            both = school[[SCHOOL[part], SCHOOL[whole]]].dropna()
+            both = both[both[SCHOOL[whole]] >= SMALL_NUMBER]
+            if len(both):
+                y0, y1 = int(both.index.min()), int(both.index.max())
+                rate = both[SCHOOL[part]] / both[SCHOOL[whole]] * 100
+                parts.append(f"{rate[y1]:.0f}% {words}" + (f" ({rate[y0]:.0f}% in {y0})" if y0 != y1 else ""))
+    year = None
+    workers = breakdowns(ctx, "cla.social_worker_changes")
+    if all(w in workers for w in WORKERS):
+        both = workers[list(WORKERS)].dropna()
+        both = both[both[WORKERS[1]] >= SMALL_NUMBER]
+        if len(both):
+            year = int(both.index.max())
+            parts.append(f"{both.loc[year, WORKERS[0]] / both.loc[year, WORKERS[1]] * 100:.0f}% of all children looked "
+                         f"after had had three or more social workers during the year"
+                         + (f" (at 31 March {year})" if len(school) and year != int(school.index.max()) else ""))
+    if not parts:
+        return (f"School moves and changes of social worker are not published for {ctx.area_name} in the files held, "
+                f"or are {TOO_FEW_TO_SHARE}.")
+    latest = int(school.index.max()) if len(school) else year
+    return (f"At 31 March {latest}, in {ctx.area_name}, " + listing(parts) + ". DfE publishes school and social worker "
+            "stability as official statistics, not national statistics"
+            + (f"; the count of social workers is held for {year} only." if year else "."))
+
+
+MISSING = {"all": "missing=Children looked after during the year",
+           "went": "missing=Children who had a missing incident during the year",
+           "incidents": "missing=Number of missing incidents during the year",
+           "away": "missing=Children who were away from placement without authorisation during the year"}
+
+
+def missing_sentence(ctx: Context) -> str:
+    """Children who went missing from care during the year, as a share of all looked after at any point in it."""
+    table = breakdowns(ctx, "cla.missing")
+    if table.empty or MISSING["all"] not in table or MISSING["went"] not in table:
+        return f"Children going missing from care are not published for {ctx.area_name} in the files held."
+    both = table[[MISSING["went"], MISSING["all"]]].dropna()
+    both = both[both[MISSING["all"]] >= SMALL_NUMBER]
+    if both.empty:
+        return f"Children going missing from care in {ctx.area_name} are {TOO_FEW_TO_SHARE} or suppressed."
+    y0, y1 = int(both.index.min()), int(both.index.max())
+    went, everyone = both.loc[y1, MISSING["went"]], both.loc[y1, MISSING["all"]]
+    incidents = table.loc[y1].get(MISSING["incidents"])
+    away = table.loc[y1].get(MISSING["away"])
+    return (f"In the year to 31 March {y1}, {count(went)} of the {count(everyone)} children looked after at some point "
+            f"in the year in {ctx.area_name} went missing at least once ({went / everyone * 100:.0f}%)"
+            + (f", with {count(incidents)} missing incidents between them ({incidents / went:.1f} each)"
+               if is_number(incidents) and not too_small(went) else "")
+            + (f"; {count(away) if away else 'none'} were away from their placement without authorisation"
+               if is_number(away) else "")
+            + (f". In {y0}, {both.loc[y0, MISSING['went']] / both.loc[y0, MISSING['all']] * 100:.0f}% went missing."
+               if y0 != y1 else ".")
+            + " DfE publishes these as official statistics, not national statistics: authorities record missing "
+              "incidents differently."
+            + revised(ctx, "cla.missing", MISSING["went"], 2019, "the number of children who went missing"))
+
+
 # --- 4. how children leave care -------------------------------------------------------------------------------------
 
 def leaving(ctx: Context) -> Section:
     adopted, sgo = series(ctx, "cla.adopted"), series(ctx, "cla.ceased_sgo")
     if adopted.empty and sgo.empty:
         return Section({"leaving_answer": f"Adoptions and special guardianship orders from care are not published for "
-                                          f"{ctx.area_name} in the files held.", "leaving_reasons": ""})
+                                          f"{ctx.area_name} in the files held.", "leaving_reasons": "",
+                        "leaving_timing": adoption_timing(ctx)})
     parts = []
     if len(adopted):
         last = int(adopted.index.max())
@@ -474,7 +676,8 @@ def leaving(ctx: Context) -> Section:
                               "carers or moving on" if share(left, ceased[y]) is not None else "")
                            + "; reasons are by episode ceased, so a child counts once per reason recorded.")
     if too_small(max(adopted.max() if len(adopted) else 0, sgo.max() if len(sgo) else 0)):
-        return Section({"leaving_answer": answer, "leaving_reasons": reason_text}, latest=str(int(max(
+        return Section({"leaving_answer": answer, "leaving_reasons": reason_text,
+                        "leaving_timing": adoption_timing(ctx)}, latest=str(int(max(
             adopted.index.max() if len(adopted) else 0, sgo.index.max() if len(sgo) else 0))))
     frames = [pd.DataFrame({"year": s.index, "route": label, "children": s.values.round().astype("int64")})
               for s, label in ((adopted, "Adopted"), (sgo, "Special guardianship order")) if len(s)]
@@ -486,8 +689,39 @@ def leaving(ctx: Context) -> Section:
                       f"Line chart of children leaving care through adoption and through a special guardianship order, "
                       f"{ctx.area_name}, {int(data['year'].min())} to {last}. " + answer.replace("**", "")),
                   sources_of(ctx, "cla.adopted", "cla.ceased_sgo"), "Children in the year to 31 March")
-    return Section({"leaving_answer": answer, "leaving_reasons": reason_text}, data, chart,
-                   {"adopted": adopted.get(last)}, str(last))
+    return Section({"leaving_answer": answer, "leaving_reasons": reason_text, "leaving_timing": adoption_timing(ctx)},
+                   data, chart, {"adopted": adopted.get(last)}, str(last))
+
+
+WHOLE_WAIT, MATCHING = "stage=Entry into care to adoption", "stage=Decision to matching with adopters"
+
+
+def adoption_timing(ctx: Context) -> str:
+    """How long children adopted in the year had waited: published for England only among the files held."""
+    text = england_adoption_timing(ctx.vintage, ctx.end_year)
+    if ctx.is_england or text.startswith("Adoption timings"):
+        return text
+    return f"Adoption timings are published for England only in the files held. {text}"
+
+
+@lru_cache(maxsize=16)
+def england_adoption_timing(vintage: str, end_year: int | None) -> str:
+    """The sentence on England's adoption timings: the same for every area of a run, so made once."""
+    rows = published("cla.adoption_time", ENGLAND, vintage, "as_published", None)
+    rows = rows[rows["period"].astype(int) <= end_year] if end_year else rows
+    rows = rows.dropna(subset=["value"])
+    wide = rows.set_index([rows["period"].astype(int), "breakdown"])["value"].unstack() if len(rows) else rows
+    if len(wide) == 0 or WHOLE_WAIT not in wide:
+        return "Adoption timings are not among the files held for these years."
+    whole = wide[WHOLE_WAIT].dropna()
+    y0, y1 = int(whole.index.min()), int(whole.index.max())
+    matching = wide.loc[y1].get(MATCHING)
+    text = (f"Children adopted from care in England in the year to 31 March {y1} had waited on average "
+            f"{duration(whole[y1])} from entering care to their adoption"
+            + (f", {duration(matching)} of it between the decision that they should be adopted and being matched with "
+               "adopters" if is_number(matching) else "")
+            + (f" ({duration(whole[y0])} in {y0})." if y0 != y1 else "."))
+    return text
 
 
 # --- 5. after care --------------------------------------------------------------------------------------------------
@@ -495,9 +729,10 @@ def leaving(ctx: Context) -> Section:
 def after_care(ctx: Context) -> Section:
     table = breakdowns(ctx, "cla.care_leavers_activity")
     key = lambda activity, age="19 to 21": LEAVER.format(activity=activity, age=age)  # noqa: E731
+    more = {"after_older": older_leavers(ctx), "after_comparator": NO_COMPARATOR}
     if table.empty or key(TOTAL) not in table:
         return Section({"after_answer": f"Care leavers' activity is not published for {ctx.area_name} in the files "
-                                        "held.", "after_comparator": NO_COMPARATOR})
+                                        "held.", **more})
     total = table[key(TOTAL)].dropna()
     rows = []
     for y in total.index:
@@ -510,7 +745,7 @@ def after_care(ctx: Context) -> Section:
                 rows.append((int(y), label, v / total[y] * 100, int(v), int(total[y])))
     if not rows:
         return Section({"after_answer": f"Care leavers aged 19 to 21 in {ctx.area_name} are {TOO_FEW_TO_SHARE} in "
-                                        "every year held.", "after_comparator": NO_COMPARATOR})
+                                        "every year held.", **more})
     data = pd.DataFrame(rows, columns=["year", "activity", "percent_of_care_leavers_19_21", "care_leavers",
                                        "care_leavers_19_21_total"])
     wide = data.pivot_table(index="year", columns="activity", values="percent_of_care_leavers_19_21")
@@ -529,16 +764,82 @@ def after_care(ctx: Context) -> Section:
     answer = (f"Of {count(total[y1])} care leavers aged 19 to 21 in {ctx.area_name} in {y1}, "
               + (listing(parts) if parts else "the figures by activity are suppressed") + "."
               + (f" Among 17 and 18 year olds, {share(*young):.0f}% were NEET." if share(*young) is not None else "")
-              + " " + suitable_sentence(ctx)
-              + " Staying put and care leavers aged 22 to 25 are published in files not parsed here.")
+              + " " + suitable_sentence(ctx))
     chart = Chart("care_leavers_activity", f"{neet[y1]:.0f}% of care leavers aged 19 to 21 in {ctx.area_name} were NEET "
                   f"in {y1}" if neet is not None else f"Care leavers aged 19 to 21 in {ctx.area_name} by activity", (
                       f"Line chart of the percentage of care leavers aged 19 to 21 in {ctx.area_name} who were in "
                       f"education, employment or training, not in education, employment or training, and in higher "
                       f"education, {y0} to {y1}. " + answer.replace("**", "")),
                   sources_of(ctx, "cla.care_leavers_activity"), "Per cent of care leavers aged 19 to 21")
-    return Section({"after_answer": answer, "after_comparator": NO_COMPARATOR}, data, chart,
-                   {"neet": None if neet is None else neet[y1]}, str(y1))
+    return Section({"after_answer": answer, **more}, data, chart, {"neet": None if neet is None else neet[y1]}, str(y1))
+
+
+OLDER = ("22", "23", "24", "25")
+OLDER_KEY = "activity={activity}; age={age}"
+
+
+def older_leavers(ctx: Context) -> str:
+    """Care leavers aged 22 to 25 (counted from 2023): in education, employment or training, not, or out of touch."""
+    table = breakdowns(ctx, "cla.care_leavers_activity_22_25")
+    def summed(activity, year):
+        values = [table.loc[year].get(OLDER_KEY.format(activity=activity, age=a)) for a in OLDER]
+        return sum(values) if all(is_number(v) for v in values) else None
+    held = [int(y) for y in table.index if summed("Total", y) is not None] if len(table) else []
+    if not held:
+        return f"Care leavers aged 22 to 25 are not published for {ctx.area_name} in the files held, or are suppressed."
+    y = max(held)
+    total = summed("Total", y)
+    if too_small(total):
+        return f"Care leavers aged 22 to 25 in {ctx.area_name} are {TOO_FEW_TO_SHARE} in {y}."
+    parts = [f"{summed(activity, y) / total * 100:.0f}% {words}" for activity, words in (
+        ("In education, employment or training", "were in education, employment or training"),
+        ("Not in education, employment or training", "were not in education, employment or training"),
+        ("Not in touch", "were not in touch with the authority during the year")) if summed(activity, y) is not None]
+    return (f"The files held count care leavers aged 22 to 25 from the year to 31 March 2023. In {y}, of the "
+            f"{count(total)} aged 22 to 25 in {ctx.area_name}, " + (listing(parts) if parts else
+                                                                     "the figures by activity are suppressed") + "."
+            + (" Those out of touch are not counted as NEET." if len(parts) == 3 else ""))
+
+
+STAY = "stay_put={what}; age={age}"
+STAY_AGES = {"18": "At 18", "19 to 20": "At 19 to 20"}
+
+
+def staying_put(ctx: Context) -> Section:
+    """Young people who turned 18 in foster care and stayed on with their former foster carers."""
+    table = breakdowns(ctx, "cla.staying_put")
+    shares = {}
+    for age, label in STAY_AGES.items():
+        living, left = (STAY.format(what=w, age=age) for w in ("Living with former foster carers",
+                                                                "Left foster care at 18"))
+        if living in table and left in table:
+            both = table[[living, left]].dropna()
+            both = both[both[left] >= SMALL_NUMBER]
+            shares[label] = (both[living] / both[left] * 100, both[left])
+    at18 = shares.get(STAY_AGES["18"])
+    if at18 is None or at18[0].empty:
+        return Section({"after_staying_put": f"Staying put is not published for {ctx.area_name} in the files held, "
+                                             f"or the numbers are {TOO_FEW_TO_SHARE}."})
+    s18, left18 = at18
+    y0, y1 = int(s18.index.min()), int(s18.index.max())
+    later = shares.get(STAY_AGES["19 to 20"], (pd.Series(dtype=float), None))[0]
+    text = (f"Of the {count(left18[y1])} young people in {ctx.area_name} who turned 18 in foster care in the year to "
+            f"31 March {y1} and were eligible for care leavers' support, {s18[y1]:.0f}% were still living with their "
+            f"former foster carers ('staying put')" + (f", against {s18[y0]:.0f}% in {y0}" if y0 != y1 else "")
+            + (f". Of those aged 19 to 20 who had left foster care at 18, {later[y1]:.0f}% still lived with their "
+               f"former foster carers." if y1 in later.index else ".")
+            + revised(ctx, "cla.staying_put", STAY.format(what="Left foster care at 18", age="18"), y0,
+                      "the number leaving foster care at 18"))
+    shown = [int(y) for y in table.index if y0 <= y <= y1]   # a year missing for an age is a gap in its line
+    data = pd.DataFrame([(y, label, series_.get(y)) for label, (series_, _) in shares.items() for y in shown],
+                        columns=["year", "age", "percent_staying_with_former_foster_carers"])
+    chart = Chart("staying_put", f"{s18[y1]:.0f}% of young people leaving foster care at 18 in {ctx.area_name} stayed "
+                  f"with their foster carers in {y1}", (
+                      f"Line chart of the percentage of young people who left foster care at 18 and were living with "
+                      f"their former foster carers at 18 and at 19 to 20, {ctx.area_name}, years to 31 March {y0} to "
+                      f"{y1}. " + text),
+                  sources_of(ctx, "cla.staying_put"), "Per cent staying put")
+    return Section({"after_staying_put": text}, data, chart, {"staying_put_18": s18[y1]}, str(y1))
 
 
 def suitable_sentence(ctx: Context) -> str:
@@ -592,7 +893,8 @@ def variation(ctx: Context) -> Section:
 def sections(ctx: Context, baseline_year: int = 2010) -> dict[str, Section]:
     """Every section of the chapter, in order: what the notebook shows and the every-area test reads."""
     out = {"children in care": numbers(ctx, baseline_year), "who comes into care": who(ctx),
-           "where children live": where(ctx), "leaving care": leaving(ctx), "after care": after_care(ctx),
+           "age on starting": entry(ctx), "where children live": where(ctx), "new placements": new_placements(ctx),
+           "leaving care": leaving(ctx), "after care": after_care(ctx), "staying put": staying_put(ctx),
            "variation between places": variation(ctx)}
     out["coverage"] = Section({"coverage_note": coverage(ctx, out)})
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import query
 from ..analysis import SMALL_NUMBER, count, too_small
-from ..analysis.care_system import CARE_ORDERS, COMPOSITE, FOSTER, KINSHIP, S20, foster_spread, published
+from ..analysis.care_system import AGE_KEYS, CARE_ORDERS, COMPOSITE, FOSTER, KINSHIP, S20, foster_spread, published
 from ..geography import ENGLAND
 from . import Data, Figure, Judgement, about, check, register_untestable, too_few, verdict_by_conclusion
 from .family_help import figure, growth
@@ -192,7 +192,6 @@ def entries_falling(claim, area, data, **_):
 
 # --- who ------------------------------------------------------------------------------------------------------------
 
-AGE_KEYS = ("age=Under 1 year", "age=1 to 4 years", "age=5 to 9 years", "age=10 to 15 years", "age=16 years and over")
 
 
 def teen_share(area: str, period: str | None, vintage: str, minus_uasc: bool = False) -> Figure:
@@ -209,6 +208,22 @@ def teen_share(area: str, period: str | None, vintage: str, minus_uasc: bool = F
     return share_of(teens, total, label)
 
 
+def starting_year(area: str, wanted: str, vintage: str) -> str | None:
+    """The latest year up to `wanted` with children starting care aged 16 and over published for the area."""
+    _, rows = query.series_records("cla.starts_by_age", area=area, vintage=vintage, breakdown=AGE_KEYS[4])
+    held = [r["period"] for r in rows if r["value"] == r["value"] and r["period"] <= wanted]
+    return held[-1] if held else None
+
+
+def starting_teen_share(area: str, period: str | None, vintage: str) -> Figure:
+    """The share of children starting care in the year to 31 March `period` who were aged 10 or over."""
+    label = ("Aged 10 or over among children starting care" + (f", year to 31 March {period}" if period else ""))
+    ages = [figure("cla.starts_by_age", area, period, vintage, breakdown=k) for k in AGE_KEYS] if period else [None]
+    if any(a is None for a in ages):
+        return Figure(label, None, "not published")
+    return share_of(ages[3] + ages[4], sum(ages), label)
+
+
 @check("CS-5")
 def teenagers(claim, area, data, **_):
     end = held_year(data, "cla.by_age", area, "age=10 to 15 years",
@@ -220,8 +235,10 @@ def teenagers(claim, area, data, **_):
     parts = [share_of(figure("cla.by_age", area, end, data.vintage, breakdown=k),
                       breakdown_sum("cla.by_age", area, end, data.vintage, AGE_KEYS), f"{k[4:]} ({end})")
              for k in AGE_KEYS[3:]]
-    alternatives = parts + [base, teen_share(area, end, data.vintage, minus_uasc=True),
-                            teen_share(area, "2011", data.vintage, minus_uasc=True)]
+    entry_year = starting_year(area, end, data.vintage)
+    starting = [starting_teen_share(area, entry_year, data.vintage), starting_teen_share(area, "2011", data.vintage)]
+    alternatives = parts + starting + [base, teen_share(area, end, data.vintage, minus_uasc=True),
+                                       teen_share(area, "2011", data.vintage, minus_uasc=True)]
     if review.value is None or base.value is None:
         return too_few(data, f"ages for this area are {SMALL} to share or not published", review, alternatives,
                        end or "")
@@ -236,11 +253,12 @@ def teenagers(claim, area, data, **_):
         return Judgement(data, review, alternatives, "contested",
                          f"the share aged 10 or over rose {rise:.0f} points from 2011 to {end}, but excluding UASC "
                          f"it rose only {net:.0f}", end)
+    entry = (f"; among children starting care, {starting[0].shown} were aged 10 or over in {entry_year} "
+             f"against {starting[1].shown} in 2011" if None not in (starting[0].value, starting[1].value) else "")
     return Judgement(data, review, alternatives, "reproduced with caveats",
                      f"{review.shown} were aged 10 or over in {end}, {rise:.0f} points more than in 2011"
-                     + (f" ({net:.0f} excluding UASC)" if net is not None else "") + "; this is the stock at 31 March — age on entry is published in DfE's tables of "
-                     "children starting care, not among the files parsed here — and the review's exact wording is "
-                     "unconfirmed", end)
+                     + (f" ({net:.0f} excluding UASC)" if net is not None else "") + " (the stock at 31 March)"
+                     + entry + "; the review's exact wording is unconfirmed", end)
 
 
 @check("CS-16")

@@ -1,7 +1,7 @@
 """Children looked after (SSDA903): national series from 1994, LA figures 2010-2025, every release kept.
 
 Sources: SFR underlying LA files 2010-2019 (wide, one column per measure; release = the SFR year), EES releases
-2022, 2024 and 2025 (long files), and the hand-collected first-published headline figures (data-notes §4).
+2021 to 2025 (long files), and the hand-collected first-published headline figures (data-notes §4).
 A figure that two files of the same release both hold (e.g. the England total in the time series and in the
 rates file) is kept once, from the first file listed below.
 """
@@ -48,6 +48,14 @@ MEASURES = {
     "cla.by_placement_distance": ("count", STOCK),
     "cla.care_leavers_activity": ("count", FLOW),
     "cla.care_leavers_activity_percent": ("percent", FLOW),
+    "cla.starts_by_age": ("count", FLOW),
+    "cla.new_placements": ("count", FLOW),
+    "cla.staying_put": ("count", FLOW),
+    "cla.missing": ("count", FLOW),
+    "cla.care_leavers_activity_22_25": ("count", FLOW),
+    "cla.adoption_time": ("months", FLOW),
+    "cla.school_moves": ("count", STOCK),
+    "cla.social_worker_changes": ("count", STOCK),
 }
 
 # ---- harmonised category labels (catalogue caveats explain each) -------------------------------------------------
@@ -77,6 +85,7 @@ PROVIDER_PLACEMENT = {  # provider file placement types -> the PLACEMENT labels
         "Independent and semi-independent living or supported accommodation",
 }
 DISTANCE_GROUP = {"All new placements": "All children",  # 2022 file's label for the same at-31-March total
+                  "All placements": "All children",      # the 2021 file's
                   "Secure units, childrens homes and semi-independent living accommodation": COMPOSITE,
                   "Placed with parents or other person with parental responsibility": "Placed with parents",
                   "Independent and semi-independent living arrangements/ supported accommodation":
@@ -122,9 +131,20 @@ PROVIDERS = ["cla/ees_2021_release/national-children_looked_after_at_31_march_by
              "cla/ees_2022_release/national_cla_on_31_march_by_placement_provider_and_locality_.csv",
              "cla/ees_2023_release/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv",
              "cla/ees_2024_release/national_cla_on_31_march_by_placement_provider_placement_type_and_locality.csv"]
-DISTANCES = ["cla/ees_2022_release/national_cla_on_31_march_by_placement_distance_and_locality_of_placement.csv",
+DISTANCES = ["cla/ees_2021_release/children_looked_after_at_31march_by_placement_distance_and_locality_of_placement.csv",
+             "cla/ees_2022_release/national_cla_on_31_march_by_placement_distance_and_locality_of_placement.csv",
              "cla/ees_2023_release/national_cla_on_31_march_by_placement_distance_and_placement_locality.csv",
              "cla/ees_2024_release/national_cla_on_31_march_by_placement_distance_and_placement_locality.csv"]
+# The 2021 release's file (all children only) names its columns and rows its own way: -> the 2022 names.
+DISTANCE_COLUMNS = {DISTANCES[0]: {"CLA_group": "cla_group", "Number": "number", "Percentage": "percentage"}}
+DISTANCE_2021 = {
+    "1.i Placed inside the LA boundary, 20 miles or less from home": "1.i 20 miles or less inside LA boundary",
+    "1.ii Placed outside the LA boundary, 20 miles or less from home": "1.ii 20 miles or less outside LA boundary",
+    "2.i Placed inside the LA boundary, more than 20 miles from home": "2.i Over 20 miles inside LA boundary",
+    "2.ii Placed outside the LA boundary, more than 20 miles from home": "2.ii Over 20 miles outside LA boundary",
+    "1. Placed 20 miles or less from home": "1. 20 miles or less",
+    "2. Placed more than 20 miles from home": "2. Over 20 miles",
+}
 CEASED = ["cla/ees_2021_release/la_children_who_ceased_during_the_year.csv",
           "cla/ees_2022_release/la_children_who_ceased_during_year.csv",
           "cla/ees_2023_release/la_children_who_ceased_during_the_year.csv",
@@ -145,6 +165,91 @@ ACCOMMODATION = ["cla/ees_2021_release/la_care_leavers_accommodation_suitability
 ACCOMMODATION_COLUMNS = {"care_leaver_age": "age", "breakdown": "accommodation_suitability",
                          "care_leaver_count": "number"}   # 2025 names
 SUITABILITY = {"Suitability total": "Total", "Accommodation considered unsuitable": "Accommodation considered not suitable"}
+STARTS = ["cla/ees_2021_release/la_children_who_started_to_be_looked_after_during_the_year.csv",
+          "cla/ees_2022_release/la_cla_who_started_to_be_looked_after.csv",
+          "cla/ees_2023_release/national_cla_started_to_be_looked_after.csv",
+          "cla/ees_2024_release/national_cla_started_to_be_looked_after.csv"]
+STARTS_AGE_GROUPS = {"Age group", "Age on starting"}   # LA files (2021, 2022 releases); national files (2023, 2024)
+NEW_PLACEMENTS = ["cla/ees_2021_release/la_cla_during_year_new_placements.csv",
+                  "cla/ees_2022_release/la_cla_during_year_new_placements.csv",
+                  "cla/ees_2023_release/la_cla_during_year_new_placements.csv",
+                  "cla/ees_2024_release/la_cla_during_year_new_placements.csv",
+                  "cla/ees_2025_release/la_cla_during_year_new_placements.csv"]
+# The 2025 file shifts the names: its "characteristic" is the older "cla_group", its "breakdown" the older
+# "characteristic" (file -> its names -> the 2021-2024 names).
+NEW_PLACEMENT_COLUMNS = {"cla/ees_2025_release/la_cla_during_year_new_placements.csv": {
+    "characteristic": "cla_group", "breakdown": "characteristic", "children_count": "number",
+    "children_percent": "percentage"}}
+NEW_PLACEMENT_LOCATION = {
+    "Total new placements": "Total",
+    "Placed inside LA boundary less than 20 miles from home": "Inside LA boundary, 20 miles or less from home",
+    "Placed inside LA boundary more than 20 miles from home": "Inside LA boundary, more than 20 miles from home",
+    "Placed outside LA boundary less than 20 miles from home": "Outside LA boundary, 20 miles or less from home",
+    "Placed outside LA boundary more than 20 miles from home": "Outside LA boundary, more than 20 miles from home",
+    "Distance not known or not recorded": "Distance not known or not recorded",
+}
+STAYING_PUT = ["cla/ees_2021_release/la_care_leavers_stayput.csv",
+               "cla/ees_2023_release/la_care_leavers_stayput.csv",
+               "cla/ees_2024_release/la_care_leavers_stayput.csv"]
+STAYING_PUT_ROWS = {
+    "Total living with former foster carers in the current year": "Living with former foster carers",
+    "Young people who ceased to be looked after in a foster placement on their 18th birthday and were eligible for "
+    "care leavers support": "Left foster care at 18",
+}
+MISSING = ["cla/ees_2021_release/la_children_who_were_missing_or_away_from_placement_during_the_year.csv",
+           "cla/ees_2023_release/la_children_who_were_missing_or_away_from_placement_without_authorisation.csv",
+           "cla/ees_2024_release/la_children_who_were_missing_or_away_from_placement_without_authorisation.csv"]
+MISSING_COUNTS = {  # count rows, labels as published; percentages and averages are recomputed from these
+    "Children looked after during the year", "Children who had a missing incident during the year",
+    "Number of missing incidents during the year", "Children who went missing more than once during the year",
+    "Children missing at 31 March", "Children who were away from placement without authorisation during the year",
+    "Number of away from placement without authorisation incidents during the year",
+    "Children who were away from placement without authorisation more than once during the year",
+    "Children away from placement without authorisation at 31 March"}
+MISSING_DERIVED = {"Percentage of children who had a missing incident during the year",
+                   "Percentage of Children who were away from placement without authorisation during the year",
+                   "Percentage of children who were away from placement without authorisation during the year",
+                   "Average number of missing incidents per looked after child who went missing",
+                   "Average number of away from placement without authorisation incidents per looked after child"}
+LEAVERS_22_25 = "cla/ees_2024_release/la_care_leavers_activity_22to25.csv"
+LEAVERS_22_25_NATIONAL = "cla/ees_2023_release/national_activity_of_care_leaver_22_25.csv"
+LEAVER_22_25_ACTIVITY = {"Total": "Total", "Education, training or employment": "In education, employment or training",
+                         "Not in education, training or employment": "Not in education, employment or training",
+                         "Care leaver not in touch with the LA during the year": "Not in touch"}
+# The 2023 national file's "Activity of care leaver" rows that match the 2024 LA file's four (EET has no total row).
+LEAVER_22_25_NATIONAL = {"Total activity of care leavers": "Total",
+                         "Total not in education, training or employment": "Not in education, employment or training",
+                         "Care leaver not in touch": "Not in touch"}
+SCHOOL_MOVES = "cla/ees_2024_release/la_cla_school_moves.csv"
+# (cla_group, move_measure, school_stability) -> breakdown; the mid-year rows repeat the totals, which are skipped.
+SCHOOL_ROWS = {
+    ("CLA on 31 March", "Any moves", "Total children"): "school=At 31 March: all counted",
+    ("CLA on 31 March", "Any moves", "With one or more moves during the year"):
+        "school=At 31 March: moved school during the year",
+    ("CLA on 31 March", "Mid-year moves", "With one or more mid-year moves during the year"):
+        "school=At 31 March: moved school mid-year",
+    ("CLA 2 years on 31 March", "Any moves", "Total children"): "school=In care 2 years: all counted",
+    ("CLA 2 years on 31 March", "Any moves", "With one or more moves during the previous 2 years"):
+        "school=In care 2 years: moved school in the 2 years",
+    ("CLA 2 years on 31 March", "Mid-year moves", "With one or more mid-year moves during the previous 2 years"):
+        "school=In care 2 years: moved school mid-year in the 2 years",
+}
+SCHOOL_REPEATS = {("CLA on 31 March", "Mid-year moves", "Total children"),
+                  ("CLA 2 years on 31 March", "Mid-year moves", "Total children")}
+SOCIAL_WORKERS = "cla/ees_2024_release/la_cla_swcount.csv"
+SOCIAL_WORKER_ROWS = {"Total children": "social_workers=All children looked after at 31 March",
+                      "3 or more social workers during the year": "social_workers=3 or more during the year"}
+ADOPTION_TIMES = ["cla/ees_2021_release/national_children_adopted_average_time_between_different_stages_of_the_"
+                  "adoption_process.csv",
+                  "cla/ees_2023_release/national_cla_adopted_average_time_between_adoption_process_stages.csv",
+                  "cla/ees_2024_release/national_cla_adopted_average_time_between_adoption_process_stages.csv",
+                  "cla/ees_2025_release/national_cla_adopted_average_time_between_adoption_process_stages.csv"]
+ADOPTION_STAGES = {  # numbered stage -> label; published as years:months ("1:4", "01:07")
+    "1": "Entry into care to decision to place for adoption",
+    "2": "Decision to matching with adopters", "3": "Matching to placement for adoption",
+    "4": "Entry into care to placement for adoption", "5": "Placement to adoption order",
+    "6": "Entry into care to adoption",
+}
 STABILITY = ["cla/ees_2021_release/la_cla_at_31_march_placement_stability_indicator.csv",
              "cla/ees_2023_release/la_cla_placement_stability.csv",
              "cla/ees_2025_release/la_cla_placement_stability.csv"]
@@ -276,18 +381,19 @@ def distances(manifest, path: str) -> pd.DataFrame:
     def label(frame):
         group = frame["cla_group"].str.strip()
         group = group.map(DISTANCE_GROUP).fillna(group)
-        distance = strip_number(frame["characteristic"].str.strip().str.replace(r"^\d\.[iv]+\s*", "", regex=True))
+        text = frame["characteristic"].str.strip().replace(DISTANCE_2021)
+        distance = strip_number(text.str.replace(r"^\d\.[iv]+\s*", "", regex=True))
         distance = distance.str.replace("Distance not Known", "Distance not known", regex=False)
         distance = distance.str.replace("over 20 miles", "Over 20 miles", regex=False)
-        detail = frame["characteristic"].str.strip().str.extract(r"^\d\.([iv]+)")[0]
+        detail = text.str.extract(r"^\d\.([iv]+)")[0]
         distance = distance.where(detail.isna(), distance.str.replace(r"\s*(inside|outside) LA boundary$", "",
                                                                       regex=True))
-        locality = frame["characteristic"].str.extract(r"(inside|outside) LA boundary$")[0]
+        locality = text.str.extract(r"(inside|outside) LA boundary$")[0]
         locality = ("; locality=" + locality.str.capitalize() + " LA boundary").fillna("")
         placement = ("placement=" + group + "; ").where(group != "All children", "")
         return placement + "distance=" + distance + locality
     return ees_rows(manifest, path, {"number": "cla.by_placement_distance"}, label,
-                    lambda f: f["characteristic"].str.strip() != "Total")
+                    lambda f: f["characteristic"].str.strip() != "Total", renamed=DISTANCE_COLUMNS.get(path))
 
 
 def ceased(manifest, path: str) -> pd.DataFrame:
@@ -338,6 +444,114 @@ def stability(manifest, path: str) -> pd.DataFrame:
             raise CscError(f"{path}: unmapped placement stability row {bad['cla_group']!r} / {bad['characteristic']!r}")
         return out
     return ees_rows(manifest, path, {"number": "cla.placement_stability"}, label, renamed=STABILITY_COLUMNS)
+
+
+def starts_by_age(manifest, path: str) -> pd.DataFrame:
+    """Children starting to be looked after by age on starting (national to LA 2018-2022, national 2019-2024)."""
+    def keep(frame):
+        return frame["cla_group"].str.strip().isin(STARTS_AGE_GROUPS) & ~frame["characteristic"].str.strip().isin(
+            ["Total", "Total children"])
+    return ees_rows(manifest, path, {"number": "cla.starts_by_age"},
+                    lambda f: "age=" + f["characteristic"].str.strip(), keep)
+
+
+def mapped(frame: pd.DataFrame, column: str, labels: dict[str, str], path: str) -> pd.Series:
+    """A column's published labels in the book's words; a label not in the map is an error naming the file."""
+    text = frame[column].str.strip()
+    unknown = sorted(set(text) - set(labels))
+    if unknown:
+        raise CscError(f"{path}: column {column!r} has unmapped value {unknown[0]!r}")
+    return text.map(labels)
+
+
+def new_placements(manifest, path: str) -> pd.DataFrame:
+    """New placements in the year by inside/outside the LA boundary and distance from home (counts)."""
+    is_location = lambda f: f["cla_group"].str.strip() == "Location of new placements during the year"  # noqa: E731
+    return ees_rows(manifest, path, {"number": "cla.new_placements"},
+                    lambda f: "location=" + mapped(f, "characteristic", NEW_PLACEMENT_LOCATION, path),
+                    is_location, renamed=NEW_PLACEMENT_COLUMNS.get(path))
+
+
+def age_label(ages: pd.Series) -> pd.Series:
+    """'Aged 18', '18 years', '19 to 20 years' -> '18', '19 to 20' (the wording changed in the 2023 release)."""
+    return ages.str.strip().str.replace(r"^Aged ", "", regex=True).str.replace(r" years$", "", regex=True)
+
+
+def staying_put(manifest, path: str) -> pd.DataFrame:
+    """Young people who left foster care at 18 and those of them still living with their former foster carers."""
+    return ees_rows(manifest, path, {"number": "cla.staying_put"},
+                    lambda f: ("stay_put=" + mapped(f, "stay_put", STAYING_PUT_ROWS, path)
+                               + "; age=" + age_label(f["age"])))
+
+
+def missing(manifest, path: str) -> pd.DataFrame:
+    """Children who went missing or were away without authorisation, and the incidents (counts only)."""
+    def keep(frame):
+        group = frame["cla_group"].str.strip()
+        unknown = sorted(set(group) - MISSING_COUNTS - MISSING_DERIVED)
+        if unknown:
+            raise CscError(f"{path}: column 'cla_group' has unmapped value {unknown[0]!r}")
+        return group.isin(MISSING_COUNTS)
+    return ees_rows(manifest, path, {"number": "cla.missing"}, lambda f: "missing=" + f["cla_group"].str.strip(),
+                    keep, renamed={"CLA_group": "cla_group"})
+
+
+def leavers_22_25(manifest) -> pd.DataFrame:
+    """Care leavers aged 22 to 25 by activity: the 2024 LA file (2023, 2024) and the 2023 release's national file."""
+    la = ees_rows(manifest, LEAVERS_22_25, {"number": "cla.care_leavers_activity_22_25"},
+                  lambda f: "activity=" + mapped(f, "activity", LEAVER_22_25_ACTIVITY, LEAVERS_22_25)
+                  + "; age=" + age_label(f["age"]))
+    def keep(frame):
+        return (frame["measure"].str.strip() == "Activity of care leaver") & frame["characteristic"].str.strip().isin(
+            list(LEAVER_22_25_NATIONAL))
+    national = ees_rows(manifest, LEAVERS_22_25_NATIONAL, {"number": "cla.care_leavers_activity_22_25"},
+                        lambda f: "activity=" + f["characteristic"].str.strip().map(LEAVER_22_25_NATIONAL)
+                        + "; age=" + age_label(f["age_group"]), keep)
+    return pd.concat([la, national], ignore_index=True)
+
+
+def school_moves(manifest) -> pd.DataFrame:
+    """Children looked after at 31 March who moved school during the year, or in two years (official statistics)."""
+    def key(frame):
+        return list(zip(*(frame[c].str.strip() for c in ("cla_group", "move_measure", "school_stability"))))
+
+    def keep(frame):
+        keys = key(frame)
+        unknown = sorted(set(keys) - set(SCHOOL_ROWS) - SCHOOL_REPEATS)
+        if unknown:
+            raise CscError(f"{SCHOOL_MOVES}: unmapped school stability row {' / '.join(unknown[0])!r}")
+        return pd.Series([k in SCHOOL_ROWS for k in keys], index=frame.index)
+    return ees_rows(manifest, SCHOOL_MOVES, {"number": "cla.school_moves"},
+                    lambda f: pd.Series([SCHOOL_ROWS[k] for k in key(f)], index=f.index), keep)
+
+
+def social_worker_changes(manifest) -> pd.DataFrame:
+    """Children looked after at 31 March who had three or more social workers in the year (2024 release only)."""
+    return ees_rows(manifest, SOCIAL_WORKERS, {"number": "cla.social_worker_changes"},
+                    lambda f: mapped(f, "sw_stability", SOCIAL_WORKER_ROWS, SOCIAL_WORKERS))
+
+
+def adoption_times(manifest, path: str) -> pd.DataFrame:
+    """Average time between the stages of adoption, all ages, in months (published as years:months)."""
+    src = source(manifest, path)
+    frame = read_csv(src, required=["time_period", "geographic_level", "stage_of_adoption_process", "age_start_poc",
+                                    "number"])
+    stage = frame["stage_of_adoption_process"].str.strip().str.extract(r"^(\d)\.")[0]
+    frame = frame[stage.notna() & (frame["age_start_poc"].str.strip() == "Total")].reset_index(drop=True)
+    stage = frame["stage_of_adoption_process"].str.strip().str.extract(r"^(\d)\.")[0]
+    unknown = sorted(set(stage) - set(ADOPTION_STAGES))
+    if unknown:
+        raise CscError(f"{src.raw_path}: column 'stage_of_adoption_process' has unmapped stage {unknown[0]!r}")
+    parts = frame["number"].str.strip().str.extract(r"^(\d+):(\d{1,2})$")
+    if parts.isna().any().any():
+        bad = frame.loc[parts.isna().any(axis=1), "number"].iloc[0]
+        raise CscError(f"{src.raw_path}: column 'number' has {bad!r}, not years:months")
+    months = (parts[0].astype(int) * 12 + parts[1].astype(int)).astype(str)
+    unit, period_type = MEASURES["cla.adoption_time"]
+    return long_rows(frame.assign(months=months), src, {"months": ("cla.adoption_time", unit)},
+                     period=frame["time_period"].str.strip(), period_type=period_type,
+                     geography=ees_geography(frame, src.raw_path), allowed={""},
+                     breakdown="stage=" + stage.map(ADOPTION_STAGES))
 
 
 def hand_collected(manifest) -> pd.DataFrame:
@@ -420,24 +634,61 @@ SFR_CEASED = {
                         f"reason={_SGO}carer, other than former foster carer, other than relative or friend"),
 }
 SFR_ADOPTED = {"CLA_cease": ("cla.ceased", ""), "CLA_ceaAdop": ("cla.adopted", "")}  # ADP files: total adopted
-# file -> which own-year column map applies; starts files need only the year columns.
+SFR_STARTED = {"SCLA_U1": ("cla.starts_by_age", "age=Under 1 year"),
+               "SCLA_1to4": ("cla.starts_by_age", "age=1 to 4 years"),
+               "SCLA_5to9": ("cla.starts_by_age", "age=5 to 9 years"),
+               "SCLA_10to15": ("cla.starts_by_age", "age=10 to 15 years"),
+               "SCLA_16over": ("cla.starts_by_age", "age=16 years and over")}
+# 2019 files of care leavers and missing children, checked against the 2021 release's 2019 rows (England: 17-18 year
+# olds 11,270 total, 3,370 NEET, against 11,190 and 3,350 revised; staying put 1,970 of 3,450 at 18; missing 11,830
+# children and 73,470 incidents, against 11,880 and 73,670 revised): each column holds what its header says.
+_ACT = "cla.care_leavers_activity"
+SFR_LEAVERS_17_18 = {
+    "CL_All_17&18": (_ACT, "activity=Total; age=17 to 18"),
+    "CL_Act_EET17&18": (_ACT, "activity=Total in education, employment or training; age=17 to 18"),
+    "CL_Act_HE17&18": (_ACT, "activity=Higher education i.e. studies beyond A level; age=17 to 18"),
+    "CL_Act_NEET17&18": (_ACT, "activity=Total not in education, employment or training; age=17 to 18"),
+    "CL_Act_NoInf17&18": (_ACT, "activity=Total information not known; age=17 to 18"),
+    "CL_Stayput_18": ("cla.staying_put", "stay_put=Left foster care at 18; age=18"),
+    "CL_Stayput_FFC_18": ("cla.staying_put", "stay_put=Living with former foster carers; age=18"),
+}
+SFR_STAYING_PUT_19_20 = {
+    "CL_Stayput_19&20": ("cla.staying_put", "stay_put=Left foster care at 18; age=19 to 20"),
+    "CL_Stayput_FFC_19&20": ("cla.staying_put", "stay_put=Living with former foster carers; age=19 to 20"),
+}
+SFR_MISSING = {
+    "Miss_Miss_DuringYear": ("cla.missing", "missing=Children who had a missing incident during the year"),
+    "Miss_Miss_Incs": ("cla.missing", "missing=Number of missing incidents during the year"),
+    "Miss_Miss_MoreOnce": ("cla.missing", "missing=Children who went missing more than once during the year"),
+    "Miss_Miss_31Mar": ("cla.missing", "missing=Children missing at 31 March"),
+    "Miss_Away_DuringYear": ("cla.missing",
+                             "missing=Children who were away from placement without authorisation during the year"),
+    "Miss_Away_Incs": ("cla.missing",
+                       "missing=Number of away from placement without authorisation incidents during the year"),
+    "Miss_Away_MoreOnce": ("cla.missing", "missing=Children who were away from placement without authorisation more "
+                                          "than once during the year"),
+    "Miss_Away_31Mar": ("cla.missing", "missing=Children away from placement without authorisation at 31 March"),
+}
+# file -> which own-year column map applies; the 2010 starts file needs only the year columns.
 SFR_FILES = {
     "2010/SFR27_2010_March.csv": SFR_AT_MARCH, "2010/SFR27_2010_Started.csv": {},
     "2010/SFR27_2010_Ceased.csv": {},
-    "2011/SFR21_CLA.csv": SFR_AT_MARCH, "2011/SFE21_ADM.csv": {}, "2011/SFR21_CEA.csv": SFR_CEASED,
+    "2011/SFR21_CLA.csv": SFR_AT_MARCH, "2011/SFE21_ADM.csv": SFR_STARTED, "2011/SFR21_CEA.csv": SFR_CEASED,
     "2011/SFR21_ADP.csv": SFR_ADOPTED,
-    "2012/SFR20_CLA2012.csv": SFR_AT_MARCH, "2012/SFR20_ADM2012.csv": {}, "2012/SFR_CEA2012.csv": SFR_CEASED,
+    "2012/SFR20_CLA2012.csv": SFR_AT_MARCH, "2012/SFR20_ADM2012.csv": SFR_STARTED, "2012/SFR_CEA2012.csv": SFR_CEASED,
     "2012/SFR20_ADP2012.csv": SFR_ADOPTED,
-    "2013/SFR36_CLA2013.csv": SFR_AT_MARCH, "2013/SFR36_ADM2013.csv": {}, "2013/SFR36_CEA2013.csv": SFR_CEASED,
+    "2013/SFR36_CLA2013.csv": SFR_AT_MARCH, "2013/SFR36_ADM2013.csv": SFR_STARTED, "2013/SFR36_CEA2013.csv": SFR_CEASED,
     "2013/SFR36_ADP2013.csv": SFR_ADOPTED,
-    "2014/SFR36_CLA2014.csv": SFR_AT_MARCH, "2014/SFR36_ADM2014.csv": {}, "2014/SFR36_CEA2014.csv": SFR_CEASED,
+    "2014/SFR36_CLA2014.csv": SFR_AT_MARCH, "2014/SFR36_ADM2014.csv": SFR_STARTED, "2014/SFR36_CEA2014.csv": SFR_CEASED,
     "2014/SFR36_ADP2014.csv": SFR_ADOPTED,
-    "2015/SFR34_CLA2015.csv": SFR_AT_MARCH, "2015/SFR34_ADM2015.csv": {}, "2015/SFR34_CEA2015.csv": SFR_CEASED,
+    "2015/SFR34_CLA2015.csv": SFR_AT_MARCH, "2015/SFR34_ADM2015.csv": SFR_STARTED, "2015/SFR34_CEA2015.csv": SFR_CEASED,
     "2015/SFR34_ADP2015.csv": SFR_ADOPTED,
-    "2016/SFR41_CLA2016.csv": SFR_AT_MARCH, "2016/SFR41_ADM2016.csv": {}, "2016/SFR41_CEA2016.csv": SFR_CEASED,
-    "2017/SFR50_CLA2017.csv": SFR_AT_MARCH, "2017/SFR50_ADM2017.csv": {}, "2017/SFR50_CEA2017.csv": SFR_CEASED,
+    "2016/SFR41_CLA2016.csv": SFR_AT_MARCH, "2016/SFR41_ADM2016.csv": SFR_STARTED, "2016/SFR41_CEA2016.csv": SFR_CEASED,
+    "2017/SFR50_CLA2017.csv": SFR_AT_MARCH, "2017/SFR50_ADM2017.csv": SFR_STARTED, "2017/SFR50_CEA2017.csv": SFR_CEASED,
     "2018/CLA2018.csv": SFR_AT_MARCH, "2018/CEA2018.csv": SFR_CEASED,
-    "2019/CLA2019.csv": SFR_AT_MARCH, "2019/ADM2019.csv": {}, "2019/CEA2019.csv": SFR_CEASED,
+    "2019/CLA2019.csv": SFR_AT_MARCH, "2019/ADM2019.csv": SFR_STARTED, "2019/CEA2019.csv": SFR_CEASED,
+    "2019/Care Leavers_17182019.csv": SFR_LEAVERS_17_18,
+    "2019/CareLeavers_Acc_StayPut19to212019.csv": SFR_STAYING_PUT_19_20, "2019/Missing2019.csv": SFR_MISSING,
 }
 
 
@@ -501,6 +752,13 @@ def build(manifest, lookup) -> pd.DataFrame:
     pieces += [care_leavers(manifest, path) for path in CARE_LEAVERS]
     pieces += [stability(manifest, path) for path in STABILITY]
     pieces += [accommodation(manifest, path) for path in ACCOMMODATION]
+    pieces += [starts_by_age(manifest, path) for path in STARTS]
+    pieces += [new_placements(manifest, path) for path in NEW_PLACEMENTS]
+    pieces += [staying_put(manifest, path) for path in STAYING_PUT]
+    pieces += [missing(manifest, path) for path in MISSING]
+    pieces.append(leavers_22_25(manifest))
+    pieces += [adoption_times(manifest, path) for path in ADOPTION_TIMES]
+    pieces += [school_moves(manifest), social_worker_changes(manifest)]
     pieces += [sfr_file(manifest, name, own_year) for name, own_year in SFR_FILES.items()]
     frame = first_of_each_key(pd.concat(pieces, ignore_index=True))
     hand = hand_collected(manifest)

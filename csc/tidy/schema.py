@@ -12,7 +12,7 @@ COLUMNS = ["measure", "period", "period_type", "geographic_level", "area_code", 
            "breakdown", "value", "status", "unit", "release", "source"]
 KEY = ["measure", "period", "area_code", "breakdown", "release"]
 # Money may be negative (net expenditure where income exceeds spending, published adjustments); counts may not.
-NON_NEGATIVE = {"count", "fte", "days", "rate_per_10000", "ratio"}
+NON_NEGATIVE = {"count", "fte", "days", "months", "rate_per_10000", "ratio"}
 
 SCHEMA = pa.DataFrameSchema(
     {
