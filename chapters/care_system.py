@@ -73,8 +73,9 @@ claim_boxes("CS-1", "CS-2", "CS-3", "CS-4", "CS-15")
 # DfE revises each year's figures in later releases as local authorities correct their returns, and re-bases rates
 # per 10,000 on new ONS population estimates, so the same year can carry different numbers in different releases
 # (the table above shows them). The 2020 release itself is not among the files held: 2020 "as first published" comes
-# from the headline figures copied from DfE's 2020 release page (data/hand_collected), and otherwise from the 2021
-# release, the earliest file holding 2020. National figures are rounded to the nearest 10 (2010 to the nearest 100).
+# from headline figures collected by hand from DfE's 2020 release page where the build holds that file (it has no
+# public copy, so a build made without the project's data mirror lacks it), and otherwise from the 2021 release, the
+# earliest file holding 2020. National figures are rounded to the nearest 10 (2010 to the nearest 100).
 # The number in care divided by the number leaving is a steady-state guide to the average stay, not a measured
 # duration.
 # ```
