@@ -86,8 +86,9 @@ def tidy_numbers(data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
-    """Display the chart with alt text and a link to the CSV behind it, and write that CSV."""
+def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str, pdf: bool = True) -> None:
+    """Display the chart with alt text and a link to the CSV behind it, and write that CSV (pdf=False: HTML only,
+    for pages that never go to LaTeX, such as the atlas's)."""
     from IPython.display import display
 
     if not alt.strip():
@@ -103,7 +104,8 @@ def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
               f'<figcaption>Source: {html.escape(source)}. '
               f'<a href="{html.escape(href)}" download>Download the data behind this chart (CSV)</a></figcaption>'
               f"</figure>")
-    display({"text/html": figure, "application/pdf": _render(fig, "pdf"), "text/plain": alt}, raw=True)
+    bundle = {"text/html": figure, "text/plain": alt} | ({"application/pdf": _render(fig, "pdf")} if pdf else {})
+    display(bundle, raw=True)
     plt.close(fig)
 
 

@@ -78,7 +78,7 @@ class Benchmark:
     region: float | None
     england: float | None
     compared: pd.DataFrame    # the neighbours compared: area_code, area_name, value, named (the neighbour DfE names)
-    left_out: tuple[str, ...] # neighbours' names with no comparable figure that year, and why
+    left_out: tuple[tuple[str, str], ...]   # (name, why) of neighbours with no comparable figure that year
     rank: int | None          # 1 = highest among the LA and the neighbours compared
     count: float | None = None  # the LA's count behind a rate
 
@@ -102,67 +102,119 @@ class Benchmark:
         """A figure as the sentences print it: rates whole, percentages to one place."""
         if not is_number(value):
             return "not published"
-        return f"{value:.1f}%" if self.unit == "percent" else f"{value:,.0f}" if abs(value) >= 10 else f"{value:.1f}"
+        return shown(value, self.unit)
 
 
-@lru_cache(maxsize=64)
-def _la_figures(measure: str, period: str, vintage: str, per_10000: bool) -> tuple[dict, set]:
-    """Every LA's figure in a period ({code: (value, count)}) and the codes with any row (suppressed included)."""
-    rows = query.measure_rows(measure, vintage=vintage, level="local_authority")
-    rows = rows[(rows["period"] == period) & (rows["status"] != "z")]
+def shown(value: float | None, unit: str) -> str:
+    """A figure as sentences print it: rates whole, percentages and ratios to one place."""
+    if not is_number(value):
+        return "not published"
+    return f"{value:.1f}%" if unit == "percent" else f"{value:.1f}" if unit == "ratio" else f"{value:,.0f}"
+
+
+@lru_cache(maxsize=32)
+def la_rows(measure: str, vintage: str = "latest") -> pd.DataFrame:
+    """Every LA's rows of a measure (no breakdown), read once per run."""
+    return query.measure_rows(measure, vintage=vintage, level="local_authority")
+
+
+@lru_cache(maxsize=32)
+def _la_periods(measure: str, vintage: str, per_10000: bool, base: str | None) -> dict[str, tuple[dict, set]]:
+    """Every LA's figure in every period at once: {period: ({code: (figure, count)}, codes with any row)}. Rates pair
+    year T with the mid-year T-1 population, as derived.per_10000 does; `count` is what the small-number rule reads
+    (the count itself, or the base a published percentage is taken of)."""
+    rows = la_rows(measure, vintage)
+    rows = rows[rows["status"] != "z"][["area_code", "period", "value"]]
+    counted = rows if per_10000 else None
+    if base:
+        counted = la_rows(base, vintage)[["area_code", "period", "value"]]
     if per_10000:
-        rates = derived.la_rates(measure, period, vintage)
-        figures = {r.area_code: (r.rate, r.value) for r in rates.itertuples()}
+        pop = la_rows(derived.POPULATION)
+        pop = pop.assign(period=(pop["period"].astype(int) + 1).astype(str))[["area_code", "period", "value"]]
+        figures = rows.merge(pop, on=["area_code", "period"], suffixes=("", "_population"))
+        figures = figures.assign(figure=figures["value"] / figures["value_population"] * 10_000)
     else:
-        figures = {r.area_code: (r.value, None) for r in rows.dropna(subset=["value"]).itertuples()}
-    return figures, set(rows["area_code"])
+        figures = rows.assign(figure=rows["value"])
+    if counted is not None:
+        figures = figures[["area_code", "period", "figure"]].merge(counted.rename(columns={"value": "count"}),
+                                                                   on=["area_code", "period"], how="left")
+    else:
+        figures = figures.assign(count=None)
+    figures = figures.dropna(subset=["figure"])
+    out: dict[str, tuple[dict, set]] = {p: ({}, set(part["area_code"])) for p, part in rows.groupby("period")}
+    for r in figures.itertuples(index=False):
+        out[r.period][0][r.area_code] = (float(r.figure), None if r.count is None or r.count != r.count
+                                         else float(r.count))
+    return out
 
 
-def _area_figure(measure: str, area: str, period: str, vintage: str, per_10000: bool) -> float | None:
+def la_figures(measure: str, period: str, vintage: str = "latest", per_10000: bool = True,
+               base: str | None = None) -> tuple[dict, set]:
+    """Every LA's figure in a period ({code: (figure, count)}) and the codes with any row (suppressed included)."""
+    return _la_periods(measure, vintage, per_10000, base).get(period, ({}, set()))
+
+
+@lru_cache(maxsize=256)
+def _area_series(measure: str, area: str, vintage: str, per_10000: bool) -> dict[str, float]:
     if per_10000:
-        return rate(measure, area, period, vintage)
-    found = query.value(measure, area, period, vintage) if period in {
-        r["period"] for r in query.series_records(measure, area, vintage)[1]} else None
-    return found if isinstance(found, float) else None
+        return dict(derived.per_10000(measure, area, vintage)[["period", "rate"]].itertuples(index=False))
+    return {r["period"]: r["value"] for r in query.series_records(measure, area, vintage)[1] if is_number(r["value"])}
 
 
-def benchmark(measure: str, la_code: str, period: str, vintage: str = "latest", per_10000: bool = True) -> Benchmark:
+def area_figure(measure: str, area: str, period: str, vintage: str = "latest", per_10000: bool = True) -> float | None:
+    """One area's figure in a period: a count per 10,000 children, or the measure as published (None if not)."""
+    return _area_series(measure, area, vintage, per_10000).get(period)
+
+
+def area_series(measure: str, area: str, vintage: str = "latest", per_10000: bool = True) -> dict[str, float]:
+    """An area's figures by period, on the same basis as area_figure."""
+    return dict(_area_series(measure, area, vintage, per_10000))
+
+
+def joint(code: str, reported: set[str]) -> list[str]:
+    """The joint return (e.g. North and West Northamptonshire's workforce) an LA's figures are published in."""
+    return [j for j in sorted(reported) if "+" in j and code in j.split("+")]
+
+
+def benchmark(measure: str, la_code: str, period: str, vintage: str = "latest", per_10000: bool = True,
+              base: str | None = None) -> Benchmark:
     """The LA's figure (a count per 10,000 children, or the measure as published) beside its region's, England's and
     its statistical neighbours': their median and range, and where the LA ranks among them. A neighbour with no row
     that year (abolished, or not yet formed) is replaced by the councils of its reorganisation group that have one;
-    a count below SMALL_NUMBER is not compared."""
+    a count (or, for a published percentage, its `base` measure) below SMALL_NUMBER is not compared."""
     areas = query.areas()
     code = areas.resolve(la_code)
     named = neighbours(code)
-    figures, reported = _la_figures(measure, period, vintage, per_10000)
+    figures, reported = la_figures(measure, period, vintage, per_10000, base)
+    small = per_10000 or base is not None
     rows, left_out, seen = [], [], {code}
     for neighbour in named:
         stand_ins = [neighbour] if neighbour in reported else [
-            m for m in areas.group_members(neighbour) if m in reported and m != neighbour]
+            m for m in areas.group_members(neighbour) if m in reported and m != neighbour] or joint(neighbour, reported)
         if not stand_ins:
-            left_out.append(f"{areas.name(neighbour)} (not published for {period})")
+            left_out.append((areas.name(neighbour), f"not published for {period}"))
         for council in stand_ins:
             if council in seen:
                 continue
             seen.add(council)
             value, counted = figures.get(council, (None, None))
             if not is_number(value):
-                left_out.append(f"{areas.name(council)} (not published for {period})")
-            elif per_10000 and too_small(counted):
-                left_out.append(f"{areas.name(council)} (too few to compare)")
+                left_out.append((areas.name(council), f"not published for {period}"))
+            elif small and too_small(counted):
+                left_out.append((areas.name(council), "too few to compare"))
             else:
                 rows.append({"area_code": council, "area_name": areas.name(council), "value": float(value),
                              "named": neighbour})
     compared = pd.DataFrame(rows, columns=["area_code", "area_name", "value", "named"])
     own, counted = figures.get(code, (None, None))
-    if per_10000 and too_small(counted):
+    if small and too_small(counted):
         own = None
     rank = 1 + int((compared["value"] > own).sum()) if is_number(own) else None
     region = areas.region_of(code)
     return Benchmark(measure, period, vintage, code, areas.name(code), "rate_per_10000" if per_10000
                      else catalogue()[measure].unit, float(own) if is_number(own) else None,
-                     _area_figure(measure, region, period, vintage, per_10000) if region else None,
-                     _area_figure(measure, ENGLAND, period, vintage, per_10000), compared, tuple(left_out), rank,
+                     area_figure(measure, region, period, vintage, per_10000) if region else None,
+                     area_figure(measure, ENGLAND, period, vintage, per_10000), compared, tuple(left_out), rank,
                      counted)
 
 
@@ -172,21 +224,24 @@ def beside_neighbours(b: Benchmark) -> str:
     stood_in = [f"{listing([names(c) for c in part['area_code']])} standing in for {names(named)}"
                 for named, part in b.compared.groupby("named", sort=False) if named not in set(b.compared["area_code"])]
     basis = f", with {listing(stood_in)}, which had no figures for {b.period}" if stood_in else ""
-    left = f" (left out: {listing(list(b.left_out))})" if b.left_out else ""
+    reasons: dict[str, list[str]] = {}
+    for name, reason in b.left_out:
+        reasons.setdefault(reason, []).append(name)
+    left = "".join(f"; {listing(n)} {'is' if len(n) == 1 else 'are'} left out ({r})" for r, n in reasons.items())
     what = "rate" if b.unit == "rate_per_10000" else "figure"
     if len(b.compared) < 2:
         return (f"Fewer than two of the statistical neighbours of {b.area_name} have a comparable {what} for "
-                f"{b.period}{left}, so it is not set beside them.")
+                f"{b.period}, so it is not set beside them{left}.")
     spread = f"median of {b.shown(b.median)} (range {b.shown(b.low)} to {b.shown(b.high)}){basis}"
     if b.rank is None:
         why = (f"is based on only {count(b.count)}, too few to rank" if is_number(b.count)
                else f"is not published for {b.period}")
         return (f"The {len(b.compared)} statistical neighbours of {b.area_name} (DfE's groupings of similar "
-                f"authorities) with comparable figures{left} had a {spread}; the {what} for {b.area_name} {why}.")
+                f"authorities) with comparable figures had a {spread}{left}; the {what} for {b.area_name} {why}.")
     place = "highest" if b.rank == 1 else "lowest" if b.rank == b.of else f"{ordinal(b.rank)} highest"
     return (f"Beside its {len(b.compared)} statistical neighbours with comparable figures (DfE's groupings of similar "
-            f"authorities){left}, {b.area_name} ranked {place} of {b.of} on this {what}, at {b.shown(b.value)}; the "
-            f"neighbours had a {spread}.")
+            f"authorities), {b.area_name} ranked {place} of {b.of} on this {what}, at {b.shown(b.value)}; the "
+            f"neighbours had a {spread}{left}.")
 
 
 def members(ctx: Context, c: Comparison) -> set[str]:
