@@ -62,7 +62,7 @@ box.addEventListener('input', () => {
     }
     region.hidden = !any;
   }
-  status.textContent = words.length ? `${shown} areas match` : '';
+  status.textContent = words.length ? `${shown} ${shown === 1 ? 'area matches' : 'areas match'}` : '';
 });
 """
 
