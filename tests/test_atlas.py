@@ -7,12 +7,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 import nbformat
 import pytest
 from conftest import serve
 from sentences import problems
+from test_browser import check_page
 
 from csc import atlas
 from csc.analysis import profile
@@ -20,7 +20,6 @@ from csc.errors import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ["E08000035", "E06000053", "E06000061", "E12000003"]   # Leeds, Isles of Scilly, North Northants, a region
-AXE_STANDARDS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def test_the_atlas_covers_every_current_la_and_the_nine_regions():
@@ -143,40 +142,10 @@ def site(sample):
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from test_browser import CHROMIUM, FLAGS
-
-    assert Path(CHROMIUM).is_file(), "Debian chromium is not installed (make setup)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("page_path", ["index.html"] + [f"areas/{code}.html" for code in SAMPLE])
 def test_sample_page_is_self_contained_and_accessible(site, browser, page_path):
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = browser.new_page()
-    requests, failed, errors = [], [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("requestfailed", lambda r: failed.append(r.url))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    assert page.goto(f"{site}/{page_path}", wait_until="networkidle").ok
-    host = urlparse(site).netloc
-    assert [u for u in requests if urlparse(u).scheme in ("http", "https") and urlparse(u).netloc != host] == []
-    assert [u for u in failed if not u.endswith("favicon.ico")] == [] and errors == []
-    images = page.eval_on_selector_all("main img", "els => els.map(e => ({ok: e.complete && e.naturalWidth > 0, "
-                                                   "alt: (e.getAttribute('alt') || '').trim()}))")
-    assert all(i["ok"] and i["alt"] for i in images)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_STANDARDS}})
-    violations = [f"{v['id']}: {v['help']} — {v['nodes'][0]['target']}" for v in results.response["violations"]]
-    assert violations == [], "\n".join(violations)
-    page.close()
+    check_page(browser, site, page_path)
 
 
 @pytest.mark.slow
