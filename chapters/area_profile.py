@@ -30,16 +30,18 @@ display(Markdown(f"# {page.name[:1].upper() + page.name[1:]}\n\n{page.intro}"))
 # %% [markdown]
 # ## How it compares
 #
-# Each figure is for the latest year held, set beside the region and England and, for a local authority, the median
-# of its statistical neighbours; a count below 20 is stated but not compared.
+# Each figure is for the latest year held, set beside the region and England and, for a local authority, its
+# statistical neighbours; a count below 20 is stated but not compared. The charts under them show the years held.
 
 # %%
 for section, headline in zip(page.sections, profile.HEADLINES):
     display(Markdown(f"### {headline.short} ({headline.chapter.lower()})\n\n" + section.sentences[headline.key]))
-    chart, column = section.chart, section.data.columns[-1]
-    fig, ax = charts.lines(section.data, "year", column, "area", columns=2, size=(6.4, 3.6))
-    charts.finish(fig, ax, title=chart.title, ylabel=chart.ylabel, xlabel=chart.xlabel, source=chart.source)
-    charts.publish(fig, chart.name, alt=chart.alt, data=section.data, source=chart.source, pdf=False)
+
+# %%
+panels = [(s.chart.title, s.chart.ylabel, s.data.set_axis([*s.data.columns[:-1], "value"], axis=1))
+          for s in page.sections]
+fig, _ = charts.small_multiples(panels, "year", "value", "area", page.chart.title)
+charts.publish(fig, page.chart.name, alt=page.chart.alt, data=page.data, source=page.chart.source, pdf=False)
 
 # %% [markdown]
 # ## The review's claims, judged here

@@ -63,13 +63,15 @@ class Profile:
     claims_html: str = ""
     claim_texts: list[str] = field(default_factory=list)
     links: str = ""
+    chart: Chart | None = None          # the headline figures as small multiples
+    data: pd.DataFrame | None = None    # its CSV: every panel's lines
 
     def texts(self) -> list[str]:
         """Every sentence a reader sees (for the every-area test)."""
         out = [self.intro, self.claims_summary, *self.claim_texts, self.links]
         for s in self.sections:
             out += s.texts()
-        return out
+        return out + ([self.chart.title, self.chart.alt] if self.chart else [])
 
 
 def atlas_areas() -> list[str]:
@@ -191,8 +193,7 @@ def headline(h: Headline, code: str) -> Section:
     held = data[data["area"] == areas.name(code)]["year"]
     span = f"{held.min()} to {held.max()}" if len(held) > 1 else f"{held.min()}" if len(held) else "no year"
     versus = _versus_england(value, england)
-    title = (f"{h.short} in {areas.name(code)}: {versus} in {period}" if versus
-             else f"{h.short} in {areas.name(code)}, {'England' if level == 'regional' else 'its region and England'}")
+    title = f"{h.short}: {versus} in {period}" if versus else f"{h.short}: not compared in {period}"
     others = [k for k in lines if k != areas.name(code) and len(lines[k])]
     beside = [("the median of its statistical neighbours" if k == NEIGHBOURS_LINE else in_text(k, "regional"))
               for k in others]
@@ -203,6 +204,33 @@ def headline(h: Headline, code: str) -> Section:
               if NEIGHBOURS_LINE in others and int(period) in lines[NEIGHBOURS_LINE].index else "") + ".")
     chart = Chart(f"{code}_{h.key}", title, alt, source_line(h.measure, h.per_10000), AXIS[unit])
     return Section({h.key: sentence}, data, chart, {"value": value, "england": england}, period)
+
+
+def first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def small_multiples(code: str, sections: list[Section]) -> tuple[Chart, pd.DataFrame]:
+    """One figure of the headline charts: its words and the frame behind it (one row per panel, line and year)."""
+    areas = query.areas()
+    name = areas.name(code)
+    versus = [_versus_england(s.figures["value"], s.figures["england"]) for s in sections]
+    above, below, close = (versus.count(f"{w} England's") for w in ("above", "below", "close to"))
+    left = len(sections) - above - below - close
+    parts = [f"{what} {n}" for what, n in (("above England on", above), ("below it on", below),
+                                          ("close to it on", close)) if n]
+    title = (f"{name}: {listing(parts)} of {len(sections)} headline figures"
+             + (f"; {left} not compared" if left else "") if parts
+             else f"{name}: none of its {len(sections)} headline figures can be compared (too few or not published)")
+    panels = " ".join(first_upper(s.chart.alt.removeprefix("Line chart of the ")) for s in sections)
+    alt = (f"{len(sections)} small line charts, one per headline figure, each over the years held for {name} beside "
+           f"{'England' if areas.level(code) == 'regional' else 'its region, England and the median of its statistical neighbours'}"
+           f". {panels}")
+    data = pd.concat([s.data.rename(columns={s.data.columns[-1]: "value"}).assign(
+        figure=h.short, unit=UNIT_WORDS["rate_per_10000" if h.per_10000 else catalogue()[h.measure].unit])
+        for s, h in zip(sections, HEADLINES)], ignore_index=True)[["figure", "unit", "year", "area", "value"]]
+    source = "; ".join(dict.fromkeys(part for s in sections for part in s.chart.source.split("; ")))
+    return Chart(f"{code}_headlines", title, alt, source, ""), data
 
 
 def claim_rows(code: str) -> list[claims.Result]:
@@ -286,4 +314,5 @@ def profile(area: str) -> Profile:
                 f"{areas.name(code)}'s own." if ctx.boundary == "consistent" else ""))
     sections = [headline(h, code) for h in HEADLINES]
     summary, table, texts = claims_part(code, name)
-    return Profile(code, name, level, intro, sections, summary, table, texts, links(code))
+    chart, data = small_multiples(code, sections)
+    return Profile(code, name, level, intro, sections, summary, table, texts, links(code), chart, data)
