@@ -142,9 +142,8 @@ def _la_periods(measure: str, vintage: str, per_10000: bool, base: str | None) -
         figures = figures.assign(count=None)
     figures = figures.dropna(subset=["figure"])
     out: dict[str, tuple[dict, set]] = {p: ({}, set(part["area_code"])) for p, part in rows.groupby("period")}
-    for r in figures.itertuples(index=False):
-        out[r.period][0][r.area_code] = (float(r.figure), None if r.count is None or r.count != r.count
-                                         else float(r.count))
+    for period, part in figures.groupby("period"):
+        out[period][0].update(zip(part["area_code"], zip(part["figure"].astype(float), part["count"])))
     return out
 
 
