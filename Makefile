@@ -10,7 +10,7 @@ CSC_DATA_MIRROR ?= $(if $(wildcard ../shared/data/raw),../shared/data/raw,)
 export CSC_DATA_MIRROR
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: setup apt venv cff vendor data tidy book html pdf chapter edition test test-fast bench lint clean distclean
+.PHONY: setup apt venv cff vendor data tidy book html pdf chapter edition atlas test test-fast bench lint clean distclean
 
 setup: apt venv vendor cff   ## system packages, .venv from requirements.txt, vendored MathJax, CITATION.cff checker
 
@@ -52,6 +52,10 @@ chapter: tidy
 # The whole book run for one area, HTML and PDF, e.g. make edition AREA="Leeds" (VINTAGE=first; NO_PDF=1 for HTML only)
 edition: tidy vendor
 	$(PY) -m csc edition $(if $(AREA),--area "$(AREA)") $(if $(VINTAGE),--vintage $(VINTAGE)) $(if $(NO_PDF),--no-pdf)
+
+# One page per current LA and region in _build/atlas/ (AREAS=E08000035,E12000003 for some; WORKERS=N)
+atlas: tidy   ## the atlas: area profiles, only those whose inputs changed
+	$(PY) -m csc atlas $(if $(AREAS),--areas "$(AREAS)") $(if $(WORKERS),--workers $(WORKERS))
 
 test: book   ## unit tests, data tests, chapter runs, and the built book (HTML, PDF, browser)
 	$(PY) -m pytest -q -ra tests

@@ -29,7 +29,7 @@ DOWNLOADS = paths.BUILD / "downloads"   # copied into the HTML root (html_extra_
 AREAS = paths.BUILD / "areas"
 # Package code a chapter's results can depend on (tidy code reaches chapters through the tidy tables' hashes).
 CODE_EXCLUDE = ("tidy/", "build.py", "cli.py", "edition.py", "fetch.py", "manifest.py", "releases.py",
-                "report.py", "__main__.py")
+                "report.py", "__main__.py", "atlas.py")
 
 
 def chapters() -> dict[str, dict]:

@@ -10,6 +10,7 @@ import html
 import io
 import os
 import re
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -56,6 +57,34 @@ def lines(data: pd.DataFrame, x: str, y: str, hue: str, columns: int = 3, size=(
     ax.set_ylim(bottom=0)
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=columns, fontsize=9)
     return fig, ax
+
+
+def small_multiples(panels, x: str, y: str, hue: str, title: str, columns: int = 2, width: float = 9.0):
+    """Small line charts on one finished figure, a title stating the finding and one legend under them (the atlas's
+    headline figures, HTML only: publish() puts the source line in the caption). panels are (title, ylabel, frame);
+    a line keeps its colour across panels. One figure draws far faster than several."""
+    rows = -(-len(panels) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(width, 2.9 * rows + 0.9), squeeze=False)
+    colours: dict[str, str] = {}
+    for ax, (heading, ylabel, data) in zip(axes.flat, panels):
+        for label, part in data.groupby(hue, sort=False):
+            colour = colours.setdefault(label, PALETTE[len(colours) % len(PALETTE)])
+            line = part.groupby(x)[y].sum(min_count=1).reindex(sorted(data[x].unique()))
+            ax.plot(line.index, line.to_numpy(dtype=float), marker="o", markersize=3, color=colour, label=label)
+        ax.set_title(heading, loc="left", fontsize=8.5)
+        ax.set_ylabel(ylabel, fontsize=8)
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}" if v >= 10 or v == 0 else f"{v:.1f}")
+        ax.tick_params(labelsize=8)
+        ax.grid(axis="y", color="#D9D9D9", linewidth=0.8)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    handles = {label: handle for ax in axes.flat for handle, label in zip(*ax.get_legend_handles_labels())}
+    fig.legend(handles.values(), handles.keys(), loc="lower center", ncol=4, fontsize=9, bbox_to_anchor=(0.5, 0.0))
+    fig.suptitle(textwrap.fill(title, 95), x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig.tight_layout(rect=(0, 0.07, 1, 0.98))
+    return fig, axes
 
 
 def finish(fig, ax, title: str, ylabel: str, source: str, xlabel: str = "") -> None:
@@ -109,8 +138,9 @@ def download(data: pd.DataFrame, name: str, what: str) -> None:
              "text/plain": f"{what}: {href}"}, raw=True)
 
 
-def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
-    """Display the chart with alt text and a link to the CSV behind it, and write that CSV."""
+def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str, pdf: bool = True) -> None:
+    """Display the chart with alt text and a link to the CSV behind it, and write that CSV (pdf=False: HTML only,
+    for pages that never go to LaTeX, such as the atlas's)."""
     from IPython.display import display
 
     if not alt.strip():
@@ -122,7 +152,8 @@ def publish(fig, name: str, alt: str, data: pd.DataFrame, source: str) -> None:
               f'<figcaption>Source: {html.escape(source)}. '
               f'<a href="{html.escape(href)}" download>Download the data behind this chart (CSV)</a></figcaption>'
               f"</figure>")
-    display({"text/html": figure, "application/pdf": _render(fig, "pdf"), "text/plain": alt}, raw=True)
+    bundle = {"text/html": figure, "text/plain": alt} | ({"application/pdf": _render(fig, "pdf")} if pdf else {})
+    display(bundle, raw=True)
     plt.close(fig)
 
 

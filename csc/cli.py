@@ -1,4 +1,4 @@
-"""`python -m csc COMMAND`: fetch, tidy, value, measures, build, chapter, edition, releases. Errors are one line on
+"""`python -m csc COMMAND`: fetch, tidy, value, measures, build, chapter, edition, atlas, releases. Errors are one line on
 stderr."""
 from __future__ import annotations
 
@@ -94,6 +94,13 @@ def executor_options(parser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS", help="run notebooks on a Dask cluster (tcp://host:8786)")
 
 
+def cmd_atlas(args) -> int:
+    from . import atlas
+
+    codes = [c.strip() for c in (args.areas or "").split(",") if c.strip()]
+    return atlas.main(codes or None, workers=args.workers, scheduler=args.scheduler, force=args.force)
+
+
 def cmd_releases(args) -> int:
     from . import manifest, releases
 
@@ -142,6 +149,11 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--out", help="output folder (default _build/editions/<GSS code>)")
     executor_options(e)
     e.set_defaults(func=cmd_edition)
+    a = sub.add_parser("atlas", help="one page per current LA and region (area profiles) in _build/atlas/")
+    a.add_argument("--areas", metavar="CODES", help="comma-separated GSS codes, DfE codes or names (default: all)")
+    a.add_argument("--force", action="store_true", help="re-execute every page")
+    executor_options(a)
+    a.set_defaults(func=cmd_atlas)
     sub.add_parser("releases", help="ask the EES API for releases newer than the manifest's (exit 1: new ones, "
                                     "0: none, 2: could not ask)").set_defaults(func=cmd_releases)
     return p

@@ -12,12 +12,13 @@ POPULATION = "pop.children_0_17"
 def per_10000(measure: str, area: str = ENGLAND, vintage: str = "latest",
               boundary: str = "as_published") -> pd.DataFrame:
     """Count per 10,000 children aged 0-17, pairing reporting year T with the ONS mid-year T-1 estimate (DfE's rule)."""
-    counts = query.series(measure, area=area, vintage=vintage, boundary=boundary).dropna(subset=["value"])
-    pop = query.series(POPULATION, area=area, vintage="latest", boundary=boundary).dropna(subset=["value"])
-    pop = pop.assign(period=(pop["period"].astype(int) + 1).astype(str))[["period", "value"]]
-    merged = counts.merge(pop, on="period", suffixes=("", "_population"))
-    merged["rate"] = merged["value"] / merged["value_population"] * 10_000
-    return merged[["period", "value", "value_population", "rate"]]
+    _, counts = query.series_records(measure, area=area, vintage=vintage, boundary=boundary)
+    _, pop = query.series_records(POPULATION, area=area, vintage="latest", boundary=boundary)
+    children = {str(int(r["period"]) + 1): r["value"] for r in pop if r["value"] == r["value"]}
+    rows = [(r["period"], r["value"], children[r["period"]], r["value"] / children[r["period"]] * 10_000)
+            for r in counts if r["value"] == r["value"] and r["period"] in children]
+    return pd.DataFrame(rows, columns=["period", "value", "value_population", "rate"]).astype(
+        {"value": "float64", "value_population": "float64", "rate": "float64"})
 
 
 def ratio(numerator: str, denominator: str, area: str = ENGLAND, vintage: str = "latest",

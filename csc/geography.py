@@ -27,6 +27,54 @@ def recode_map() -> dict[str, str]:
     return {r["from"]: r["to"] for r in changes()["recodes"]}
 
 
+NEIGHBOURS = [f"SN{i}" for i in range(1, 11)]
+
+
+def neighbour_groups(frame, path, la_codes: set[str]) -> dict[str, list[str]]:
+    """DfE's statistical neighbour file -> {DfE code: its ten neighbours' DfE codes, closest first}, checked.
+
+    Rows without an LA number (blank lines, the "Old SNs:" heading) are layout, not data."""
+    groups: dict[str, list[str]] = {}
+    for line, row in enumerate(frame.to_dict("records"), start=2):
+        la = row["LA number"].strip()
+        if not la:
+            continue
+        if la not in la_codes:
+            raise CscError(f"{path}: line {line}: column 'LA number' has {la!r}, not a DfE LA code")
+        if la in groups:
+            raise CscError(f"{path}: line {line}: LA number {la!r} is listed twice")
+        cells = [row[c].strip() for c in NEIGHBOURS]
+        for column, cell in zip(NEIGHBOURS, cells):
+            if cell not in la_codes or cell == la:
+                raise CscError(f"{path}: line {line} (LA {la}): column {column!r} has {cell!r}, not another "
+                               f"LA's DfE code")
+        if len(set(cells)) != len(cells):
+            raise CscError(f"{path}: line {line} (LA {la}): a neighbour is listed twice")
+        groups[la] = cells
+    return groups
+
+
+def with_neighbours(lookup, groups: dict[str, list[str]], path):
+    """The lookup with each LA's ten statistical neighbours (GSS codes, closest first; geography.yml's inherit
+    for councils formed after the groupings). Every current LA must have them."""
+    las = lookup[(lookup["geographic_level"] == "local_authority") & (lookup["la_code"] != "")]
+    gss = dict(zip(las["la_code"], las["area_code"]))
+    inherit = changes()["statistical_neighbours"]["inherit"]
+    lists = []
+    for row in lookup.itertuples(index=False):
+        dfe = inherit[row.area_code]["from"] if row.area_code in inherit else row.la_code
+        lists.append(" ".join(gss[c] for c in groups.get(dfe, [])) if row.geographic_level == "local_authority"
+                     else "")
+    lookup = lookup.assign(neighbours=lists)
+    current = (lookup["geographic_level"] == "local_authority") & (lookup["last_year"] == 9999)
+    missing = lookup[current & (lookup["neighbours"] == "") & ~lookup["area_code"].str.contains("+", regex=False)]
+    if len(missing):
+        row = missing.iloc[0]
+        raise CscError(f"{path}: no statistical neighbours for {row['area_name']} ({row['la_code']}); state its "
+                       f"predecessor under statistical_neighbours.inherit in csc/geography.yml")
+    return lookup
+
+
 def build_lookup(las, regions):
     """One row per area: code, DfE code, name, level, region, years in operation, consistent-boundary group."""
     import pandas as pd
@@ -125,6 +173,10 @@ class Areas:
 
     def group_of(self, code: str) -> str:
         return self._field(code, "boundary_group") or code
+
+    def neighbours(self, code: str) -> list[str]:
+        """DfE's ten statistical neighbours of an LA, closest first (none for other areas)."""
+        return self._field(code, "neighbours").split()
 
 
 def canonical_codes(frame, lookup, path: str):

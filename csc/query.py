@@ -53,20 +53,20 @@ def _unreadable(table: str, exc: Exception) -> CscError:
 
 
 @lru_cache(maxsize=64)
-def _records(table: str, stamp: tuple[int, int], measure: str) -> tuple[dict, ...]:
-    """One measure's rows as dicts. Tidy tables are sorted by measure in small row groups (csc.tidy), so only the
-    groups whose statistics can hold it are read, and its rows are one slice of them."""
+def _arrow(table: str, stamp: tuple[int, int], measure: str) -> pa.Table:
+    """One measure's rows as an Arrow table. Tidy tables are sorted by measure in small row groups (csc.tidy), so
+    only the groups whose statistics can hold it are read, and its rows are one slice of them."""
     try:
         parquet = pq.ParquetFile(_path(table))
         column = parquet.schema_arrow.get_field_index("measure")
         groups = [i for i in range(parquet.num_row_groups)
                   if _may_hold(parquet.metadata.row_group(i).column(column).statistics, measure)]
         if not groups:
-            return ()
+            return parquet.schema_arrow.empty_table()
         rows = parquet.read_row_groups(groups, use_pandas_metadata=False)
         measures = rows.column("measure").to_pylist()
         start, end = bisect.bisect_left(measures, measure), bisect.bisect_right(measures, measure)
-        return tuple(rows.slice(start, end - start).to_pylist())
+        return rows.slice(start, end - start)
     except (pa.ArrowException, OSError) as exc:
         raise _unreadable(table, exc) from None
 
@@ -75,31 +75,45 @@ def _may_hold(statistics, measure: str) -> bool:
     return statistics is None or not statistics.has_min_max or statistics.min <= measure <= statistics.max
 
 
-def _rows(measure: str) -> tuple[dict, ...]:
+def _measure_table(measure: str) -> pa.Table:
     table = table_of(_measure(measure))
     _check_declared(table)
-    return _records(table, _stamp(table), measure)
+    return _arrow(table, _stamp(table), measure)
 
 
 def held(measure: str) -> bool:
     """Whether the tidy tables hold any row of a catalogued measure (a hand-collected figure may be absent)."""
-    return bool(_rows(measure))
+    return _measure_table(measure).num_rows > 0
 
 
 @lru_cache(maxsize=64)
-def _indexed(table: str, stamp: tuple[int, int], measure: str) -> dict[str, tuple[dict, ...]]:
-    """One measure's rows by area code, so a chapter run for every area does not rescan every row each time."""
-    index: dict[str, list[dict]] = {}
-    for row in _records(table, stamp, measure):
-        index.setdefault(row["area_code"], []).append(row)
-    return {code: tuple(rows) for code, rows in index.items()}
+def _positions(table: str, stamp: tuple[int, int], measure: str) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Where each area's rows are in the measure's table, as runs (start, length), so a run for one area turns only
+    its own rows into Python objects (a chapter or atlas page for one LA reads a few hundred rows of measures with
+    100,000). Within a measure rows are sorted by release, period, level and area, so an area's rows come in a few
+    runs, sliced without pyarrow's compute functions (which import pandas)."""
+    codes = _arrow(table, stamp, measure).column("area_code").to_pylist()
+    runs: dict[str, list[tuple[int, int]]] = {}
+    start = 0
+    for i in range(1, len(codes) + 1):
+        if i == len(codes) or codes[i] != codes[start]:
+            runs.setdefault(codes[start], []).append((start, i - start))
+            start = i
+    return {code: tuple(found) for code, found in runs.items()}
+
+
+@lru_cache(maxsize=4096)
+def _area_records(table: str, stamp: tuple[int, int], measure: str, code: str) -> tuple[dict, ...]:
+    arrow = _arrow(table, stamp, measure)
+    return tuple(row for start, length in _positions(table, stamp, measure).get(code, ())
+                 for row in arrow.slice(start, length).to_pylist())
 
 
 def _area_rows(measure: str, codes: set[str]) -> list[dict]:
     table = table_of(_measure(measure))
     _check_declared(table)
-    index = _indexed(table, _stamp(table), measure)
-    return [row for code in sorted(codes) for row in index.get(code, ())]
+    stamp = _stamp(table)
+    return [row for code in sorted(codes) for row in _area_records(table, stamp, measure, code)]
 
 
 def table(name: str, measure: str | None = None):
@@ -108,7 +122,7 @@ def table(name: str, measure: str | None = None):
 
     _check_declared(name)
     if measure:
-        return pd.DataFrame(list(_records(name, _stamp(name), measure)))
+        return pd.DataFrame(_arrow(name, _stamp(name), measure).to_pylist())
     return pd.read_parquet(_path(name))
 
 
@@ -155,14 +169,20 @@ def measure_rows(measure: str, vintage: str = "latest", level: str | None = None
     """Every area's rows of a measure under one vintage, as a frame; `breakdown=None` keeps all breakdowns."""
     import pandas as pd
 
-    rows = [r for r in _rows(measure) if (level is None or r["geographic_level"] == level)
-            and (breakdown is None or r["breakdown"] == breakdown)]
-    columns = list(_rows(measure)[0]) if _rows(measure) else None
-    return pd.DataFrame(pick(rows, vintage), columns=columns)
+    import pyarrow.compute as pc
+
+    arrow = _measure_table(measure)
+    keep = pa.array([True] * arrow.num_rows, type=pa.bool_())
+    if level is not None:
+        keep = pc.and_(keep, pc.equal(arrow.column("geographic_level"), level))
+    if breakdown is not None:
+        keep = pc.and_(keep, pc.equal(arrow.column("breakdown"), breakdown))
+    columns = arrow.column_names if arrow.num_rows else None
+    return pd.DataFrame(pick(arrow.filter(keep).to_pylist(), vintage), columns=columns)
 
 
-def _check_breakdown(measure: str, breakdown: str, rows) -> None:
-    held = sorted({r["breakdown"] for r in rows})
+def _check_breakdown(measure: str, breakdown: str) -> None:
+    held = sorted(set(_measure_table(measure).column("breakdown").unique().to_pylist()))
     if breakdown not in held:
         close = difflib.get_close_matches(breakdown, held, n=4, cutoff=0.4) or held[:6]
         raise UsageError(f"{measure} has no breakdown {breakdown!r}; held: {', '.join(repr(b) for b in close)}")
@@ -220,7 +240,7 @@ def _series_records(measure: str, area: str, vintage: str, breakdown: str, bound
     code, members = _members(measure, area, boundary)
     rows = _area_rows(measure, members)
     if not any(r["breakdown"] == breakdown for r in rows):
-        _check_breakdown(measure, breakdown, _rows(measure))
+        _check_breakdown(measure, breakdown)
     picked = pick((r for r in rows if r["breakdown"] == breakdown), vintage)
     return code, tuple(_combine(measure, picked))
 

@@ -11,9 +11,6 @@ from conftest import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 # sphinx-thebe declares THEBE_JS_URL twice on every page: a known, harmless console error (toolchain notes §8.12).
 KNOWN_PAGE_ERRORS = ("THEBE_JS_URL",)
 AXE_STANDARDS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -37,19 +34,14 @@ def site():
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).is_file(), "Debian chromium is not installed (make setup)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("page_path", toc_pages())
 def test_page_is_self_contained_complete_and_accessible(site, browser, page_path):
+    check_page(browser, site, page_path)
+
+
+def check_page(browser, site: str, page_path: str) -> None:
+    """Open a page: nothing requested from outside, nothing failed, every image loaded with alt text, axe clean.
+    (Also used for the atlas's pages, tests/test_atlas.py.)"""
     from axe_playwright_python.sync_playwright import Axe
 
     page = browser.new_page()

@@ -1,16 +1,20 @@
 """Every LA on one rate per 10,000 children: the over-dispersed funnel around England, the link with deprivation,
-and where an area sits. Shared by the chapters that compare places (family help, the care system)."""
+where an area sits, and how it compares with its statistical neighbours (DfE's groupings of similar LAs). Shared by
+the chapters that compare places (family help, the care system) and the atlas's area profiles."""
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
 from .. import derived, funnel, query, sources
+from ..catalogue import catalogue
 from ..chapter import Context
+from ..errors import UsageError
 from ..geography import ENGLAND
-from . import Chart, count, listing, ordinal, too_small
+from . import Chart, count, is_number, listing, ordinal, too_small
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,195 @@ def compare(measure: str, period: str, vintage: str) -> Comparison:
     return Comparison(measure, period, la, limits, corr, england, sources.cite(files))
 
 
+def neighbours(la_code: str) -> list[str]:
+    """An LA's ten statistical neighbours (DfE's April 2021 groupings), GSS codes, closest first; councils formed
+    since take their predecessor's (csc/geography.yml)."""
+    areas = query.areas()
+    code = areas.resolve(la_code)
+    found = areas.neighbours(code)
+    if not found:
+        raise UsageError(f"{areas.name(code)} has no statistical neighbours: DfE groups single local authorities only")
+    return found
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One LA's figure beside its region, England and its statistical neighbours, in one period."""
+    measure: str
+    period: str
+    vintage: str
+    area: str
+    area_name: str
+    unit: str                 # 'rate_per_10000' or the measure's own unit
+    value: float | None       # the LA's figure (None: not published or too few to compare)
+    region: float | None
+    england: float | None
+    compared: pd.DataFrame    # the neighbours compared: area_code, area_name, value, named (the neighbour DfE names)
+    left_out: tuple[tuple[str, str], ...]   # (name, why) of neighbours with no comparable figure that year
+    rank: int | None          # 1 = highest among the LA and the neighbours compared
+    count: float | None = None  # the LA's count behind a rate
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.compared["value"]) if len(self.compared) else None
+
+    @property
+    def low(self) -> float | None:
+        return float(self.compared["value"].min()) if len(self.compared) else None
+
+    @property
+    def high(self) -> float | None:
+        return float(self.compared["value"].max()) if len(self.compared) else None
+
+    @property
+    def of(self) -> int:
+        return len(self.compared) + 1
+
+    def shown(self, value: float | None) -> str:
+        """A figure as the sentences print it: rates whole, percentages to one place."""
+        if not is_number(value):
+            return "not published"
+        return shown(value, self.unit)
+
+
+def shown(value: float | None, unit: str) -> str:
+    """A figure as sentences print it: rates whole, percentages and ratios to one place."""
+    if not is_number(value):
+        return "not published"
+    return f"{value:.1f}%" if unit == "percent" else f"{value:.1f}" if unit == "ratio" else f"{value:,.0f}"
+
+
+@lru_cache(maxsize=32)
+def la_rows(measure: str, vintage: str = "latest") -> pd.DataFrame:
+    """Every LA's rows of a measure (no breakdown), read once per run."""
+    return query.measure_rows(measure, vintage=vintage, level="local_authority")
+
+
+@lru_cache(maxsize=32)
+def _la_periods(measure: str, vintage: str, per_10000: bool, base: str | None) -> dict[str, tuple[dict, set]]:
+    """Every LA's figure in every period at once: {period: ({code: (figure, count)}, codes with any row)}. Rates pair
+    year T with the mid-year T-1 population, as derived.per_10000 does; `count` is what the small-number rule reads
+    (the count itself, or the base a published percentage is taken of)."""
+    rows = la_rows(measure, vintage)
+    rows = rows[rows["status"] != "z"][["area_code", "period", "value"]]
+    counted = rows if per_10000 else None
+    if base:
+        counted = la_rows(base, vintage)[["area_code", "period", "value"]]
+    if per_10000:
+        pop = la_rows(derived.POPULATION)
+        pop = pop.assign(period=(pop["period"].astype(int) + 1).astype(str))[["area_code", "period", "value"]]
+        figures = rows.merge(pop, on=["area_code", "period"], suffixes=("", "_population"))
+        figures = figures.assign(figure=figures["value"] / figures["value_population"] * 10_000)
+    else:
+        figures = rows.assign(figure=rows["value"])
+    if counted is not None:
+        figures = figures[["area_code", "period", "figure"]].merge(counted.rename(columns={"value": "count"}),
+                                                                   on=["area_code", "period"], how="left")
+    else:
+        figures = figures.assign(count=None)
+    figures = figures.dropna(subset=["figure"])
+    out: dict[str, tuple[dict, set]] = {p: ({}, set(part["area_code"])) for p, part in rows.groupby("period")}
+    for period, part in figures.groupby("period"):
+        out[period][0].update(zip(part["area_code"], zip(part["figure"].astype(float), part["count"])))
+    return out
+
+
+def la_figures(measure: str, period: str, vintage: str = "latest", per_10000: bool = True,
+               base: str | None = None) -> tuple[dict, set]:
+    """Every LA's figure in a period ({code: (figure, count)}) and the codes with any row (suppressed included)."""
+    return _la_periods(measure, vintage, per_10000, base).get(period, ({}, set()))
+
+
+@lru_cache(maxsize=256)
+def _area_series(measure: str, area: str, vintage: str, per_10000: bool) -> dict[str, float]:
+    if per_10000:
+        return dict(derived.per_10000(measure, area, vintage)[["period", "rate"]].itertuples(index=False))
+    return {r["period"]: r["value"] for r in query.series_records(measure, area, vintage)[1] if is_number(r["value"])}
+
+
+def area_figure(measure: str, area: str, period: str, vintage: str = "latest", per_10000: bool = True) -> float | None:
+    """One area's figure in a period: a count per 10,000 children, or the measure as published (None if not)."""
+    return _area_series(measure, area, vintage, per_10000).get(period)
+
+
+def area_series(measure: str, area: str, vintage: str = "latest", per_10000: bool = True) -> dict[str, float]:
+    """An area's figures by period, on the same basis as area_figure."""
+    return dict(_area_series(measure, area, vintage, per_10000))
+
+
+def joint(code: str, reported: set[str]) -> list[str]:
+    """The joint return (e.g. North and West Northamptonshire's workforce) an LA's figures are published in."""
+    return [j for j in sorted(reported) if "+" in j and code in j.split("+")]
+
+
+def benchmark(measure: str, la_code: str, period: str, vintage: str = "latest", per_10000: bool = True,
+              base: str | None = None) -> Benchmark:
+    """The LA's figure (a count per 10,000 children, or the measure as published) beside its region's, England's and
+    its statistical neighbours': their median and range, and where the LA ranks among them. A neighbour with no row
+    that year (abolished, or not yet formed) is replaced by the councils of its reorganisation group that have one;
+    a count (or, for a published percentage, its `base` measure) below SMALL_NUMBER is not compared."""
+    areas = query.areas()
+    code = areas.resolve(la_code)
+    named = neighbours(code)
+    figures, reported = la_figures(measure, period, vintage, per_10000, base)
+    small = per_10000 or base is not None
+    rows, left_out, seen = [], [], {code}
+    for neighbour in named:
+        stand_ins = [neighbour] if neighbour in reported else [
+            m for m in areas.group_members(neighbour) if m in reported and m != neighbour] or joint(neighbour, reported)
+        if not stand_ins:
+            left_out.append((areas.name(neighbour), f"not published for {period}"))
+        for council in stand_ins:
+            if council in seen:
+                continue
+            seen.add(council)
+            value, counted = figures.get(council, (None, None))
+            if not is_number(value):
+                left_out.append((areas.name(council), f"not published for {period}"))
+            elif small and too_small(counted):
+                left_out.append((areas.name(council), "too few to compare"))
+            else:
+                rows.append({"area_code": council, "area_name": areas.name(council), "value": float(value),
+                             "named": neighbour})
+    compared = pd.DataFrame(rows, columns=["area_code", "area_name", "value", "named"])
+    own, counted = figures.get(code, (None, None))
+    if small and too_small(counted):
+        own = None
+    rank = 1 + int((compared["value"] > own).sum()) if is_number(own) else None
+    region = areas.region_of(code)
+    return Benchmark(measure, period, vintage, code, areas.name(code), "rate_per_10000" if per_10000
+                     else catalogue()[measure].unit, float(own) if is_number(own) else None,
+                     area_figure(measure, region, period, vintage, per_10000) if region else None,
+                     area_figure(measure, ENGLAND, period, vintage, per_10000), compared, tuple(left_out), rank,
+                     counted)
+
+
+def beside_neighbours(b: Benchmark) -> str:
+    """One sentence: where the LA ranks among its statistical neighbours, their median and range."""
+    names = query.areas().name
+    stood_in = [f"{listing([names(c) for c in part['area_code']])} standing in for {names(named)}"
+                for named, part in b.compared.groupby("named", sort=False) if named not in set(b.compared["area_code"])]
+    basis = f", with {listing(stood_in)}, which had no figures for {b.period}" if stood_in else ""
+    reasons: dict[str, list[str]] = {}
+    for name, reason in b.left_out:
+        reasons.setdefault(reason, []).append(name)
+    left = "".join(f"; {listing(n)} {'is' if len(n) == 1 else 'are'} left out ({r})" for r, n in reasons.items())
+    what = "rate" if b.unit == "rate_per_10000" else "figure"
+    if len(b.compared) < 2:
+        return (f"Fewer than two of the statistical neighbours of {b.area_name} have a comparable {what} for "
+                f"{b.period}, so it is not set beside them{left}.")
+    spread = f"median of {b.shown(b.median)} (range {b.shown(b.low)} to {b.shown(b.high)}){basis}"
+    if b.rank is None:
+        why = (f"is based on only {count(b.count)}, too few to rank" if is_number(b.count)
+               else f"is not published for {b.period}")
+        return (f"The {len(b.compared)} statistical neighbours of {b.area_name} (DfE's groupings of similar "
+                f"authorities) with comparable figures had a {spread}{left}; the {what} for {b.area_name} {why}.")
+    place = "highest" if b.rank == 1 else "lowest" if b.rank == b.of else f"{ordinal(b.rank)} highest"
+    return (f"Beside its {len(b.compared)} statistical neighbours with comparable figures (DfE's groupings of similar "
+            f"authorities), {b.area_name} ranked {place} of {b.of} on this {what}, at {b.shown(b.value)}; the "
+            f"neighbours had a {spread}{left}.")
+
+
 def members(ctx: Context, c: Comparison) -> set[str]:
     """The LAs to highlight: the area (or its merged group), or a region's authorities."""
     out = set(ctx.members) | {ctx.area}
@@ -77,6 +270,15 @@ def where_it_sits(ctx: Context, c: Comparison, counted: str) -> str:
     return ""
 
 
+def among_neighbours(ctx: Context, c: Comparison) -> str:
+    """' Among its 10 statistical neighbours ...' for each LA the area is (a merged council: each one that reported)."""
+    if ctx.level != "local_authority" and ctx.boundary != "consistent":
+        return ""
+    mine = c.la[c.la["area_code"].isin(members(ctx, c))]
+    return "".join(" " + beside_neighbours(benchmark(c.measure, code, c.year, ctx.vintage))
+                   for code in mine["area_code"] if query.areas().neighbours(code))
+
+
 def describe(ctx: Context, c: Comparison, counted: str) -> str:
     """The range across LAs, where the area sits, the link with deprivation and the funnel's verdict."""
     low, high = c.la.iloc[0], c.la.iloc[-1]
@@ -85,7 +287,8 @@ def describe(ctx: Context, c: Comparison, counted: str) -> str:
     left_out = [f"{r.area_name}, whose {'count is suppressed' if 'suppressed' in r.reason else r.reason}"
                 for r in c.limits.excluded.itertuples()]
     return (f"ranged from {low['rate']:.0f} per 10,000 children ({low['area_name']}) to {high['rate']:.0f} "
-            f"({high['area_name']}), against {c.england:.0f} for England{where_it_sits(ctx, c, counted)}. Across "
+            f"({high['area_name']}), against {c.england:.0f} for England{where_it_sits(ctx, c, counted)}."
+            f"{among_neighbours(ctx, c)} Across "
             f"authorities the correlation between the rate and the IDACI child-poverty score is {c.corr:.2f}: "
             f"{strength}. Rates vary far more than chance alone would produce, so the funnel's limits allow for that "
             f"({c.limits.label}); {c.limits.outside('99.8%')} of {len(c.la)} authorities lie outside the adjusted "
