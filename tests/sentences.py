@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from csc import query
+from csc import claims, executor, query
+
+UNJUDGED = ("too few to judge", "not checkable with public data", "not checked with the data held")
 
 BAD = [
     (re.compile(r"\b(nan|NaN|None|inf)\b"), "a missing number printed"),
@@ -34,3 +37,28 @@ def current_areas() -> list[str]:
 
 def problems(text: str, where: str) -> list[str]:
     return [f"{where}: {why}: {text[:300]!r}" for pattern, why in BAD if pattern.search(text)]
+
+
+def claim_problems(chapter: str, code: str) -> list[str]:
+    """Every claim box of a chapter for one area: its sentences, and no verdict drawn from a count below 20."""
+    found = []
+    for result in claims.evaluate_chapter(chapter, code):
+        found += problems(claims.box(result), f"{result.area_name} / claim {result.claim.id}")
+        for judgement in (result.then, result.now):
+            counts = judgement.review.counts if judgement.review else ()
+            if judgement.verdict not in UNJUDGED and code != "E92000001" and any(c < 20 for c in counts):
+                found.append(f"{result.area_name} / {result.claim.id}: a verdict from a count below 20 "
+                             f"({judgement.verdict}, {counts})")
+    return found
+
+
+def _check_each(check: Callable[[str], list[str]], codes: list[str]) -> list[str]:
+    return [p for code in codes for p in check(code)]
+
+
+def across_areas(check: Callable[[str], list[str]], codes: list[str] | None = None) -> list[str]:
+    """check(code) for every area (default: every current one), split over the machine's cores by the book's own
+    executor: each loop reads every area under both vintages, and one core would take twice as long."""
+    codes = codes or current_areas()
+    parts = executor.default_workers()
+    return [p for found in executor.run(_check_each, [(check, codes[i::parts]) for i in range(parts)]) for p in found]

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import serve
-from sentences import problems
+from sentences import across_areas, problems
 from test_browser import check_page
 
 from csc import atlas
@@ -74,12 +74,14 @@ def test_render_shows_markdown_and_outputs_not_code(tmp_path):
     assert "Not shown" not in out and "secret_code" not in out and "warning" not in out
 
 
+def profile_problems(code: str) -> list[str]:
+    page = profile.profile(code)
+    return [p for text in page.texts() for p in problems(text, f"{page.name}")]
+
+
 @pytest.mark.slow
 def test_every_profile_sentence_reads_right_for_every_area():
-    found: list[str] = []
-    for code in profile.atlas_areas():
-        page = profile.profile(code)
-        found += [p for text in page.texts() for p in problems(text, f"{page.name}")]
+    found = across_areas(profile_problems, profile.atlas_areas())
     assert not found, f"{len(found)} problems, first ones:\n" + "\n".join(found[:25])
 
 

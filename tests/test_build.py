@@ -8,26 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import pytest
+import chapter_runs
 
 from csc import build, paths
 from csc.errors import CscError
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def glued(notebook: Path) -> dict[str, str]:
-    """Values a notebook glued for the prose, by name."""
-    nb = nbformat.read(notebook, as_version=4)
-    out = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook", {})
-            if meta.get("name"):
-                prefix = meta.get("mime_prefix", "")
-                out[meta["name"]] = output["data"].get(f"{prefix}text/markdown", output["data"].get(f"{prefix}text/plain"))
-    return out
 
 
 AREAS = [
@@ -40,19 +27,30 @@ AREAS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    return chapter_runs.run_all("family_help", AREAS, tmp_path_factory.mktemp("family_help"))
+
+
+@pytest.mark.slow
+def test_the_chapter_command_runs_one_chapter_for_an_area(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "csc", "chapter", "family_help", "--area", "Leeds", "--out",
+                           str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "chapter family_help for {'area': 'Leeds'" in done.stdout
+    assert chapter_runs.glued(tmp_path / "family_help.ipynb")["area_name"] == "Leeds"
+    assert (tmp_path / "data" / "s47_icpc_cpp.csv").is_file()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("vintage", ["latest", "first"])
 @pytest.mark.parametrize("area", AREAS)
-def test_family_help_executes_for_areas_and_vintages(tmp_path, area, vintage):
-    done = subprocess.run([sys.executable, "-m", "csc", "chapter", "family_help", "--area", area,
-                           "--vintage", vintage, "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
-    values = glued(tmp_path / "family_help.ipynb")
+def test_family_help_executes_for_areas_and_vintages(runs, area, vintage):
+    tmp_path = chapter_runs.folder(runs, area, vintage)
+    values = chapter_runs.glued(tmp_path / "family_help.ipynb")
     assert values["funnel_answer"]
     assert values["area_name"] and values["area_name"] != "E92000001"
-    nb = nbformat.read(tmp_path / "family_help.ipynb", as_version=4)
-    boxes = [o["data"]["text/markdown"] for c in nb.cells for o in c.get("outputs", [])
-             if "claim-box" in o.get("data", {}).get("text/markdown", "")]
+    boxes = chapter_runs.claim_boxes(tmp_path / "family_help.ipynb")
     assert len(boxes) == 14  # every FH claim, with a computed verdict, for every area
     if area == "North Northamptonshire":
         assert "Northamptonshire (North plus West Northamptonshire)" in values["area_name"]

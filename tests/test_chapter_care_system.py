@@ -2,28 +2,25 @@
 reorganised council, a tiny one and an ordinary LA, under both vintages."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
-import nbformat
+import chapter_runs
 import pytest
-from test_build import ROOT, glued
 
 AREAS = ["E92000001", "North West", "North Northamptonshire", "Isles of Scilly", "E08000035"]
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    return chapter_runs.run_all("care_system", AREAS, tmp_path_factory.mktemp("care_system"))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("vintage", ["latest", "first"])
 @pytest.mark.parametrize("area", AREAS)
-def test_care_system_executes_for_areas_and_vintages(tmp_path, area, vintage):
-    done = subprocess.run([sys.executable, "-m", "csc", "chapter", "care_system", "--area", area,
-                           "--vintage", vintage, "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
-    values = glued(tmp_path / "care_system.ipynb")
+def test_care_system_executes_for_areas_and_vintages(runs, area, vintage):
+    tmp_path = chapter_runs.folder(runs, area, vintage)
+    values = chapter_runs.glued(tmp_path / "care_system.ipynb")
     assert values["numbers_answer"] and values["variation_answer"]
-    nb = nbformat.read(tmp_path / "care_system.ipynb", as_version=4)
-    boxes = [o["data"]["text/markdown"] for c in nb.cells for o in c.get("outputs", [])
-             if "claim-box" in o.get("data", {}).get("text/markdown", "")]
+    boxes = chapter_runs.claim_boxes(tmp_path / "care_system.ipynb")
     assert len(boxes) == 16  # every CS claim, with a computed verdict, for every area
     assert all("**Verdict" in b for b in boxes)
     assert "nan" not in " ".join(values.values()) and "{glue" not in " ".join(values.values())

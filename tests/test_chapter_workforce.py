@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
+import chapter_runs
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,31 +20,20 @@ AREAS = [
 ]
 
 
-def glued(notebook: Path) -> dict[str, str]:
-    nb = nbformat.read(notebook, as_version=4)
-    out = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook", {})
-            if meta.get("name"):
-                prefix = meta.get("mime_prefix", "")
-                out[meta["name"]] = output["data"].get(f"{prefix}text/markdown", output["data"].get(f"{prefix}text/plain"))
-    return out
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    return chapter_runs.run_all("workforce", AREAS, tmp_path_factory.mktemp("workforce"))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("vintage", ["latest", "first"])
 @pytest.mark.parametrize("area", AREAS)
-def test_workforce_executes_for_areas_and_vintages(tmp_path, area, vintage):
-    done = subprocess.run([sys.executable, "-m", "csc", "chapter", "workforce", "--area", area, "--vintage", vintage,
-                           "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stderr[-2000:]
-    values = glued(tmp_path / "workforce.ipynb")
+def test_workforce_executes_for_areas_and_vintages(runs, area, vintage):
+    tmp_path = chapter_runs.folder(runs, area, vintage)
+    values = chapter_runs.glued(tmp_path / "workforce.ipynb")
     assert values["size_answer"] and values["area_name"] != "E92000001"
     assert "nan" not in " ".join(values.values()) and "{glue" not in " ".join(values.values())
-    nb = nbformat.read(tmp_path / "workforce.ipynb", as_version=4)
-    boxes = [o["data"]["text/markdown"] for c in nb.cells for o in c.get("outputs", [])
-             if "claim-box" in o.get("data", {}).get("text/markdown", "")]
+    boxes = chapter_runs.claim_boxes(tmp_path / "workforce.ipynb")
     assert len(boxes) == 6 and all("**Verdict" in b for b in boxes)   # every WF claim, judged for this area
     charts = {p.name for p in (tmp_path / "data").glob("*.csv")}
     assert "agency_scatter.csv" in charts                               # the comparison across authorities

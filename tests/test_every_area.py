@@ -4,9 +4,9 @@ consistent-boundary group, under both vintages: no `nan`, no empty list, no zero
 from __future__ import annotations
 
 import pytest
-from sentences import current_areas, problems
+from sentences import across_areas, claim_problems, current_areas, problems
 
-from csc import chapter, claims, query
+from csc import chapter, query
 from csc.analysis import Section, family_help
 
 
@@ -18,26 +18,20 @@ def test_the_area_list_is_complete():
     assert levels.count("consistent_boundary") >= 3
 
 
+def check_area(code: str) -> list[str]:
+    found: list[str] = []
+    for vintage in ("latest", "first"):
+        ctx = chapter.validate(area=code, vintage=vintage)
+        for name, section in family_help.sections(ctx).items():
+            assert isinstance(section, Section)
+            for text in section.texts():
+                found += problems(text, f"{ctx.area_name} / {vintage} / {name}")
+    return found + claim_problems("family_help", code)
+
+
 @pytest.mark.slow
 def test_every_sentence_reads_right_for_every_area_and_vintage():
-    found: list[str] = []
-    for code in current_areas():
-        for vintage in ("latest", "first"):
-            ctx = chapter.validate(area=code, vintage=vintage)
-            for name, section in family_help.sections(ctx).items():
-                assert isinstance(section, Section)
-                for text in section.texts():
-                    found += problems(text, f"{ctx.area_name} / {vintage} / {name}")
-        for result in claims.evaluate_chapter("family_help", code):
-            box = claims.box(result)
-            found += problems(box, f"{result.area_name} / claim {result.claim.id}")
-            for judgement in (result.then, result.now):
-                if judgement.verdict not in ("too few to judge", "not checkable with public data",
-                                             "not checked with the data held") and code != "E92000001":
-                    counts = judgement.review.counts if judgement.review else ()
-                    if any(c < 20 for c in counts):
-                        found.append(f"{result.area_name} / {result.claim.id}: a verdict from a count below 20 "
-                                     f"({judgement.verdict}, {counts})")
+    found = across_areas(check_area)
     assert not found, f"{len(found)} problems, first ones:\n" + "\n".join(found[:25])
 
 

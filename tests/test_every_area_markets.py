@@ -4,7 +4,7 @@ statistic is labelled so wherever it appears."""
 from __future__ import annotations
 
 import pytest
-from sentences import current_areas, problems
+from sentences import across_areas, claim_problems, problems
 
 from csc import chapter, claims
 from csc.analysis import NOT_IN_BUILD, Section
@@ -34,17 +34,8 @@ def check_area(code: str) -> list[str]:
             if section.chart is not None:
                 assert section.data is not None and len(section.data), (code, name)
     for result in claims.evaluate_chapter("markets", code):
-        box = claims.box(result)
-        found += problems(box, f"{result.area_name} / claim {result.claim.id}")
-        found += unlabelled(box, f"{result.area_name} / claim {result.claim.id}")
-        for judgement in (result.then, result.now):
-            if judgement.verdict not in ("too few to judge", "not checkable with public data",
-                                         "not checked with the data held") and code != "E92000001":
-                counts = judgement.review.counts if judgement.review else ()
-                if any(c < 20 for c in counts):
-                    found.append(f"{result.area_name} / {result.claim.id}: a verdict from a count below 20 "
-                                 f"({judgement.verdict}, {counts})")
-    return found
+        found += unlabelled(claims.box(result), f"{result.area_name} / claim {result.claim.id}")
+    return found + claim_problems("markets", code)
 
 
 @pytest.mark.parametrize("area", ["E92000001", "E12000002", "E08000035", "E06000053", "E09000001",
@@ -56,9 +47,7 @@ def test_named_areas_read_right(area):
 
 @pytest.mark.slow
 def test_every_sentence_reads_right_for_every_area_and_vintage():
-    found: list[str] = []
-    for code in current_areas():
-        found += check_area(code)
+    found = across_areas(check_area)
     assert not found, f"{len(found)} problems, first ones:\n" + "\n".join(found[:25])
 
 

@@ -4,29 +4,26 @@ verdict from a count below 20. Runs the package's analysis in one process (no ke
 from __future__ import annotations
 
 import pytest
-from sentences import current_areas, problems
+from sentences import across_areas, claim_problems, problems
 
 from csc import chapter, claims
 from csc.analysis import Section, workforce
 
 
+def check_area(code: str) -> list[str]:
+    found: list[str] = []
+    for vintage in ("latest", "first"):
+        ctx = chapter.validate(area=code, vintage=vintage)
+        for name, section in workforce.sections(ctx).items():
+            assert isinstance(section, Section)
+            for text in section.texts():
+                found += problems(text, f"{ctx.area_name} / {vintage} / {name}")
+    return found + claim_problems("workforce", code)
+
+
 @pytest.mark.slow
 def test_every_workforce_sentence_reads_right_for_every_area_and_vintage():
-    found: list[str] = []
-    for code in current_areas():
-        for vintage in ("latest", "first"):
-            ctx = chapter.validate(area=code, vintage=vintage)
-            for name, section in workforce.sections(ctx).items():
-                assert isinstance(section, Section)
-                for text in section.texts():
-                    found += problems(text, f"{ctx.area_name} / {vintage} / {name}")
-        for result in claims.evaluate_chapter("workforce", code):
-            found += problems(claims.box(result), f"{result.area_name} / claim {result.claim.id}")
-            for judgement in (result.then, result.now):
-                counts = judgement.review.counts if judgement.review else ()
-                if judgement.verdict != "too few to judge" and any(c < 20 for c in counts):
-                    found.append(f"{result.area_name} / {result.claim.id}: a verdict from a count below 20 "
-                                 f"({judgement.verdict}, {counts})")
+    found = across_areas(check_area)
     assert not found, f"{len(found)} problems, first ones:\n" + "\n".join(found[:25])
 
 
