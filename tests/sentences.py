@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from csc import claims, executor, query
+from csc import chapter, claims, executor, query
+from csc.analysis import Section
 
 UNJUDGED = ("too few to judge", "not checkable with public data", "not checked with the data held")
 
@@ -39,10 +40,22 @@ def problems(text: str, where: str) -> list[str]:
     return [f"{where}: {why}: {text[:300]!r}" for pattern, why in BAD if pattern.search(text)]
 
 
-def claim_problems(chapter: str, code: str) -> list[str]:
+def section_problems(module, code: str) -> list[str]:
+    """Every section sentence of a chapter's analysis module (csc.analysis.<chapter>) for one area, both vintages."""
+    found = []
+    for vintage in ("latest", "first"):
+        ctx = chapter.validate(area=code, vintage=vintage)
+        for name, section in module.sections(ctx).items():
+            assert isinstance(section, Section)
+            for text in section.texts():
+                found += problems(text, f"{ctx.area_name} / {vintage} / {name}")
+    return found
+
+
+def claim_problems(chapter_name: str, code: str) -> list[str]:
     """Every claim box of a chapter for one area: its sentences, and no verdict drawn from a count below 20."""
     found = []
-    for result in claims.evaluate_chapter(chapter, code):
+    for result in claims.evaluate_chapter(chapter_name, code):
         found += problems(claims.box(result), f"{result.area_name} / claim {result.claim.id}")
         for judgement in (result.then, result.now):
             counts = judgement.review.counts if judgement.review else ()

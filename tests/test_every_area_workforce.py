@@ -4,21 +4,14 @@ verdict from a count below 20. Runs the package's analysis in one process (no ke
 from __future__ import annotations
 
 import pytest
-from sentences import across_areas, claim_problems, problems
+from sentences import across_areas, claim_problems, problems, section_problems
 
 from csc import chapter, claims
-from csc.analysis import Section, workforce
+from csc.analysis import workforce
 
 
 def check_area(code: str) -> list[str]:
-    found: list[str] = []
-    for vintage in ("latest", "first"):
-        ctx = chapter.validate(area=code, vintage=vintage)
-        for name, section in workforce.sections(ctx).items():
-            assert isinstance(section, Section)
-            for text in section.texts():
-                found += problems(text, f"{ctx.area_name} / {vintage} / {name}")
-    return found + claim_problems("workforce", code)
+    return section_problems(workforce, code) + claim_problems("workforce", code)
 
 
 @pytest.mark.slow
