@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import psutil
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -129,7 +130,7 @@ def book(args, base: Path) -> None:
     seconds, peak, _ = run([PY, "-m", "csc", "tidy", "--force"], csc_dir)
     line("tidy from raw (all tables)", seconds, peak, "[target < 60 s, < 2048 MB]")
     jupyter_book_copy(jb_dir, csc_dir / "data" / "tidy")
-    names = [p.stem for p in sorted((csc_dir / "chapters").glob("*.py"))]
+    names = list(yaml.safe_load((csc_dir / "chapters" / "chapters.yml").read_text()))   # the book's, not the atlas's
     print(f"\nthe same {len(names)} notebooks ({', '.join(names)}) built to HTML and PDF, tidy tables already built:")
 
     def jupyter_book() -> tuple[float, float, str]:
