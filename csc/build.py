@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,6 +125,15 @@ def _failure(notebook: Path) -> str:
     return "no error cell found (kernel died?)"
 
 
+def kernel_config(sockets: Path):
+    """The kernel talks to papermill over Unix sockets in a directory of its own (sockets), not TCP ports: notebooks
+    run side by side otherwise race for the same free port and a kernel dies at start (papermill#511), and nothing
+    listens on the network."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
+
+
 def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path, work: Path | None = None) -> float:
     """jupytext -> papermill into a temporary notebook (in work, default _build/work); returns seconds.
     Raises CscError naming the failing cell."""
@@ -144,23 +154,27 @@ def execute(name: str, spec: dict, params: dict, output: Path, files_dir: Path, 
                p for p in (str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH")) if p)}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
+    sockets = Path(tempfile.mkdtemp(prefix="csc-kernel-"))
     started = time.perf_counter()
     try:
         papermill.execute_notebook(str(source), str(scratch), parameters=params, cwd=str(paths.CHAPTERS),
-                                   progress_bar=False, log_output=False, kernel_name="python3", language="python")
+                                   progress_bar=False, log_output=False, kernel_name="python3", language="python",
+                                   config=kernel_config(sockets))
     except papermill.PapermillExecutionError:
         detail = _failure(scratch)
         kept = work / f"{name}.failed.ipynb"
         os.replace(scratch, kept)
         shown = kept.relative_to(paths.ROOT) if kept.is_relative_to(paths.ROOT) else kept
         raise CscError(f"chapter {name} failed ({shown}): {detail}") from None
-    except (DeadKernelError, CellTimeoutError) as exc:
+    except (DeadKernelError, CellTimeoutError, RuntimeError) as exc:
         Path(scratch).unlink(missing_ok=True)
-        what = "its kernel died" if isinstance(exc, DeadKernelError) else "a cell timed out"
+        what = {DeadKernelError: "its kernel died", CellTimeoutError: "a cell timed out"}.get(
+            type(exc), "its kernel did not start")
         raise CscError(f"chapter {name} failed: {what} ({' '.join(str(exc).split())[:200]}); "
                        f"the published chapter is unchanged") from None
     finally:
         source.unlink(missing_ok=True)
+        shutil.rmtree(sockets, ignore_errors=True)
         for k, v in saved.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
     os.replace(scratch, output)

@@ -8,10 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 import chapter_runs
 
-from csc import build, paths
+from csc import build, executor, paths
 from csc.errors import CscError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,6 +140,26 @@ def test_a_failing_chapter_names_the_cell_and_publishes_nothing(tmp_path, monkey
     assert "unknown measure 'cp.no_such_measure'" in message
     assert not output.exists()
     assert (tmp_path / "work" / "broken.failed.ipynb").is_file()
+
+
+def test_notebooks_run_side_by_side_talk_to_their_kernels_over_unix_sockets(tmp_path, monkeypatch):
+    """Kernels started at once on TCP race for the same free port and one dies at start (CI, papermill#511); over
+    IPC each kernel has its own socket directory, removed afterwards."""
+    chapters = tmp_path / "chapters"
+    chapters.mkdir()
+    (chapters / "transport.py").write_text(
+        '# %% tags=["parameters"]\nrun = 0\n\n# %%\nfrom ipykernel.kernelapp import IPKernelApp\n'
+        'app = IPKernelApp.instance()\nprint(app.transport, app.ip)\n')
+    monkeypatch.setattr(build.paths, "CHAPTERS", chapters)
+    monkeypatch.setattr(build, "WORK", tmp_path / "work")
+    jobs = [("transport", {"inputs": []}, {"run": run}, tmp_path / f"run{run}.ipynb", tmp_path / f"files{run}")
+            for run in range(4)]
+    executor.run(build.execute, jobs, workers=2)
+    printed = [nbformat.read(tmp_path / f"run{run}.ipynb", as_version=4).cells[-1].outputs[0]["text"].split()
+               for run in range(4)]
+    assert {transport for transport, _ in printed} == {"ipc"}
+    assert len({ip for _, ip in printed}) == 4
+    assert not any(Path(ip).parent.exists() for _, ip in printed)
 
 
 def test_undeclared_table_is_an_error(monkeypatch):
