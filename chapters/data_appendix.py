@@ -52,8 +52,9 @@ def breakdowns(part: pd.DataFrame) -> str:
 
 for table_name, frame in held.items():
     rows = []
+    parts = dict(tuple(frame.groupby("measure", sort=False)))   # one pass over the table, not one per measure
     for m in (m for m in measures.values() if m.table == table_name):
-        part = frame[frame["measure"] == m.name]
+        part = parts.get(m.name, frame.iloc[:0])
         periods = sorted(part["period"].unique())
         releases = sorted(part["release"].unique())
         coverage = "; ".join([

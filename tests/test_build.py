@@ -179,3 +179,34 @@ def test_no_change_rebuild_executes_nothing():
     for name in build.chapters():
         assert f"chapter {name}: up to date (skipped)" in done.stdout
     assert "HTML and PDF up to date" in done.stdout
+
+
+def _mini_book(root: Path, paragraphs: int) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "_config.yml").write_text(
+        'title: "Seeds"\nexecute:\n  execute_notebooks: "off"\nlatex:\n  use_jupyterbook_latex: false\n  latex_engine: xelatex\n'
+        '  latex_documents:\n    targetname: book.tex\nsphinx:\n  config:\n    latex_elements:\n'
+        '      makeindex: ""\n      printindex: ""\n')
+    (root / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n- file: later\n")
+    filler = "Some words about children's social care, repeated to fill a page. " * 12
+    (root / "intro.md").write_text("# Introduction\n\n" + "\n\n".join([filler] * paragraphs) + "\n")
+    (root / "later.md").write_text("# A later chapter\n\nIts page number moves when the introduction grows.\n")
+    return root
+
+
+@pytest.mark.slow
+def test_a_pdf_started_from_the_last_ones_cross_references_comes_out_as_from_scratch(tmp_path):
+    """The last PDF's .aux, .toc, .out and latexmk database seed the next LaTeX run (one pass where they still hold);
+    when the book has changed, the contents and cross-references must be those of a build from nothing."""
+    book = _mini_book(tmp_path / "book", paragraphs=2)
+    build.build_pdf(source=book, into=tmp_path / "seeded")
+    assert all((tmp_path / "seeded" / "pdf" / name).is_file() for name in build.LATEX_SEEDS)
+    before = (tmp_path / "seeded" / "pdf" / "book.toc").read_text()
+    _mini_book(book, paragraphs=60)   # the later chapter moves several pages on
+    build.build_pdf(source=book, into=tmp_path / "seeded")
+    build.build_pdf(source=book, into=tmp_path / "fresh")
+    toc = [(tmp_path / where / "pdf" / "book.toc").read_text() for where in ("seeded", "fresh")]
+    assert "A later chapter" in toc[1] and toc[0] == toc[1] != before
+    pages = [subprocess.run(["pdfinfo", tmp_path / where / "pdf" / "book.pdf"], capture_output=True, text=True,
+                            check=True).stdout for where in ("seeded", "fresh")]
+    assert re.search(r"Pages:\s+(\d+)", pages[0]).group(1) == re.search(r"Pages:\s+(\d+)", pages[1]).group(1)
