@@ -211,14 +211,17 @@ def run_chapters(force: bool = False, log=print, workers: int | None = None, sch
         else:
             log(f"chapter {name}: up to date (skipped)")
 
-    def publish(name: str, parts: dict, how: str) -> None:
+    def publish(name: str, parts: dict, how: str, seconds: float | None = None) -> None:
         published = layout.downloads / "chart-data" / name
         shutil.rmtree(published, ignore_errors=True)
         published.parent.mkdir(parents=True, exist_ok=True)
         os.replace(layout.work / f"{name}.files", published)
-        _write_json(layout.stamps / f"{name}.json", parts)
+        _write_json(layout.stamps / f"{name}.json", {**parts, **({"seconds": round(seconds, 1)} if seconds else {})})
         log(f"chapter {name}: {how}")
 
+    # Longest first, so no worker is left running a long chapter alone at the end: by each chapter's last run,
+    # and those never run first, in chapters.yml's order (which lists the longest first).
+    stale.sort(key=lambda job: -_stamp(job[0], layout.stamps).get("seconds", float("inf")))
     jobs, waiting = [], []
     for name, spec, params, parts, reason in stale:
         if not force and reuse and reuse(name, params, parts):
@@ -230,7 +233,7 @@ def run_chapters(force: bool = False, log=print, workers: int | None = None, sch
 
     def done(index: int, seconds: float) -> None:
         name, parts, reason = waiting[index]
-        publish(name, parts, f"executed in {seconds:.1f} s ({reason})")
+        publish(name, parts, f"executed in {seconds:.1f} s ({reason})", seconds)
 
     executor.run(execute, jobs, workers=workers, scheduler=scheduler, done=done)
     return [name for name, *_ in stale]

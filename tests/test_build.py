@@ -210,3 +210,19 @@ def test_a_pdf_started_from_the_last_ones_cross_references_comes_out_as_from_scr
     pages = [subprocess.run(["pdfinfo", tmp_path / where / "pdf" / "book.pdf"], capture_output=True, text=True,
                             check=True).stdout for where in ("seeded", "fresh")]
     assert re.search(r"Pages:\s+(\d+)", pages[0]).group(1) == re.search(r"Pages:\s+(\d+)", pages[1]).group(1)
+
+
+def test_chapters_start_longest_first_by_their_last_run(tmp_path, monkeypatch):
+    """Two workers finish soonest when the long chapters start first: by the time each took last (in its stamp),
+    and chapters never run first, in chapters.yml's order."""
+    layout = build.Layout(tmp_path / "notebooks", tmp_path / "downloads", tmp_path / "stamps", tmp_path / "work")
+    layout.stamps.mkdir()
+    names = list(build.chapters())
+    timed = {names[0]: 2.0, names[1]: 9.5, names[2]: 4.0}
+    for name, seconds in timed.items():
+        (layout.stamps / f"{name}.json").write_text(json.dumps({"seconds": seconds}))
+    started = []
+    monkeypatch.setattr(build.executor, "run", lambda fn, jobs, **kw: started.extend(job[0] for job in jobs))
+    build.run_chapters(log=lambda *_: None, layout=layout)
+    never_run = [n for n in names if n not in timed]
+    assert started == never_run + [names[1], names[2], names[0]]
