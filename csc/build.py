@@ -380,7 +380,7 @@ def run_for_area(name: str, params: dict, out: str | None = None) -> int:
 
     registry = chapters()
     if name not in registry:
-        raise UsageError(f"unknown chapter {name!r}; chapters are {', '.join(registry)}")
+        raise UsageError(f"unknown chapter {name!r}; chapters are {', '.join(sorted(registry))}")
     spec = registry[name]
     unknown = set(params) - set(spec["parameters"])
     if unknown:
