@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from . import build, paths, query, report, tidy, yamlfile
-from .chapter import Context, validate
+from .chapter import Context, in_text, validate
 from .errors import UsageError
 
 EDITIONS = paths.BUILD / "editions"
@@ -59,7 +59,7 @@ def slug(registry: dict[str, dict], edition: dict) -> str:
 def describe(ctx: Context, edition: dict) -> str:
     """One paragraph on what this edition is, from the parameters (no typed numbers)."""
     level = LEVELS.get(ctx.level)
-    beside = " and ".join(query.areas().name(c) for c in ctx.comparators[1:])
+    beside = " and ".join(in_text(query.areas().name(c), query.areas().level(c)) for c in ctx.comparators[1:])
     vintage = ("the newest release of each year" if ctx.vintage == "latest"
                else "figures as first published (what the review saw in 2021)")
     others = ", ".join(f"`{k}` = `{v}`" for k, v in sorted(edition.items()) if k not in ("area", "vintage"))

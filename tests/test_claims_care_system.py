@@ -2,6 +2,8 @@
 pandas (not through csc.query), and from the releases' own published headline numbers."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -130,3 +132,25 @@ def test_cs5_share_of_children_starting_care_aged_10_or_over(england, cla):
     assert then[label.format(2020)] == pytest.approx(teen_share("2020", "2021"))   # 2020 first held in 2021's
     assert now[label.format(2024)] == pytest.approx(teen_share("2024", "2024"))
     assert 54 < now[label.format(2024)] < 56 and "among children starting care" in england["CS-5"].now.why
+
+
+def test_cs1_for_an_area_sets_its_rate_beside_englands_not_englands_count():
+    """80,080 is a national count: for Hull the box judges its rate (well above England's), computed from the
+    tidy Parquet file here."""
+    frame = pd.read_parquet(paths.TIDY / "cla.parquet")
+    rates = frame[(frame.measure == "cla.rate_per_10000") & (frame.period == "2020") & (frame.breakdown == "")]
+    newest_rate = lambda code: float(rates[rates.area_code == code].sort_values("release")["value"].iloc[-1])  # noqa: E731
+    hull, england = newest_rate("E06000010"), newest_rate(ENGLAND)
+    result = claims.evaluate("CS-1", "E06000010")
+    assert hull > 1.1 * england
+    assert result.now.verdict == "not supported"
+    assert f"{hull:.0f} per 10,000 against England's {england:.0f}: above the national rate" in result.now.why
+
+
+def test_cs4_and_cs11_never_compare_a_year_with_itself():
+    for code in ("E06000001", "E06000002", "E12000003", "E06000063", "E08000035", "E10000003"):
+        for claim_id in ("CS-4", "CS-11"):
+            result = claims.evaluate(claim_id, code)
+            for judgement in (result.then, result.now):
+                assert "+0% on" not in judgement.why and "on the 0" not in judgement.why, (code, judgement.why)
+                assert not re.search(r"in (\d{4}) \([^)]*on (their )?\1\b", judgement.why), judgement.why

@@ -233,8 +233,11 @@ def beside_neighbours(b: Benchmark) -> str:
                 f"{b.period}, so it is not set beside them{left}.")
     spread = f"median of {b.shown(b.median)} (range {b.shown(b.low)} to {b.shown(b.high)}){basis}"
     if b.rank is None:
-        why = (f"is based on only {count(b.count)}, too few to rank" if is_number(b.count)
-               else f"is not published for {b.period}")
+        if is_number(b.count):   # a fraction of one post is stated as such, not rounded to 0
+            based = f"{b.count:.1f}" if b.count < 10 and round(b.count) != b.count else count(b.count)
+            why = f"is based on only {based}, too few to rank"
+        else:
+            why = f"is not published for {b.period}"
         return (f"The {len(b.compared)} statistical neighbours of {b.area_name} (DfE's groupings of similar "
                 f"authorities) with comparable figures had a {spread}{left}; the {what} for {b.area_name} {why}.")
     place = "highest" if b.rank == 1 else "lowest" if b.rank == b.of else f"{ordinal(b.rank)} highest"

@@ -26,21 +26,22 @@ class Headline:
     per_10000: bool    # a count shown per 10,000 children (DfE's rule), or the measure as published
     short: str         # how a title names it
     noun: str          # what the count (or base) counts, for the small-number sentence
+    noun_one: str      # the same for one
     base: str | None = None   # for a published percentage or ratio, the count it is taken of (small-number rule)
 
 
 HEADLINES = (
     Headline("children_in_need", "Family help", "cin.children_in_need", True, "Children in need rate",
-             "children in need"),
-    Headline("section47", "Family help", "cp.section47_enquiries", True, "Section 47 enquiry rate", "enquiries"),
+             "children in need", "child in need"),
+    Headline("section47", "Family help", "cp.section47_enquiries", True, "Section 47 enquiry rate", "enquiries", "enquiry"),
     Headline("protection_plans", "Family help", "cp.cpp_at_31_march", True, "Child protection plan rate",
-             "children on plans"),
+             "children on plans", "child on a plan"),
     Headline("looked_after", "The care system", "cla.children_looked_after", True, "Rate of children in care",
-             "children looked after"),
+             "children looked after", "child looked after"),
     Headline("agency", "The workforce", "wf.agency_rate", False, "Agency worker rate", "social workers in post (FTE)",
-             "wf.fte"),
+             "social worker in post (FTE)", "wf.fte"),
     Headline("caseload", "The workforce", "wf.caseload", False, "Average caseload",
-             "case-holding social workers (FTE)", "wf.case_holders_fte"),
+             "case-holding social workers (FTE)", "case-holding social worker (FTE)", "wf.case_holders_fte"),
 )
 WHEN = {"year_to_31_march": "In the year to 31 March {}", "at_31_march": "At 31 March {}",
         "at_30_september": "At 30 September {}"}
@@ -119,6 +120,12 @@ def _versus_england(value, england) -> str:
     return "close to England's" if 0.95 <= ratio <= 1.05 else "above England's" if ratio > 1 else "below England's"
 
 
+def counted_noun(n: float, h: Headline) -> str:
+    """'1 child in need', '12 enquiries', '0.4 social workers in post (FTE)' (a fraction of one post is not 0)."""
+    number = f"{n:.1f}" if n < 10 and round(n) != n else count(n)
+    return f"{number} {h.noun_one if number == '1' else h.noun}"
+
+
 def _own_figure(h: Headline, code: str, name: str, period: str, unit: str, label: str, words: str,
                 when: str) -> tuple[float | None, str]:
     """The area's figure and the clause stating it (a small count is stated, not compared)."""
@@ -135,7 +142,7 @@ def _own_figure(h: Headline, code: str, name: str, period: str, unit: str, label
         return None, f"{when}, the {label} for {name} is {why}"
     if (h.per_10000 or h.base) and too_small(counted):
         return None, (f"{when}, the {label} for {name} was **{places.shown(value, unit)}** {words}, with only "
-                      f"{count(counted)} {h.noun}, too few to compare")
+                      f"{counted_noun(counted, h)}, too few to compare")
     return value, f"{when}, the {label} for {name} was **{places.shown(value, unit)}** {words}"
 
 
@@ -149,10 +156,13 @@ def _region_rank(h: Headline, region: str, period: str, unit: str) -> str:
     mine = {c: v for c, (v, n) in la.items() if areas.region_of(c) == region and is_number(v)
             and not ((h.per_10000 or h.base) and too_small(n))}
     parts = []
-    if region in figures:
-        rank = 1 + sum(v > figures[region] for v in figures.values())
-        parts.append(f"the {ordinal(rank)} highest of {len(figures)} regions" if rank > 1
-                     else f"the highest of {len(figures)} regions")
+    if region in figures:   # ranked as the figures are shown, so equal figures are joint
+        shown = {c: places.shown(v, unit) for c, v in figures.items()}
+        equal = sum(shown[c] == shown[region] for c in figures if c != region)
+        higher = sum(v > figures[region] and shown[c] != shown[region] for c, v in figures.items())
+        place = ("highest" if higher == 0 else "lowest" if higher + equal == len(figures) - 1
+                 else f"{ordinal(higher + 1)} highest")
+        parts.append(f"the {'joint ' if equal else ''}{place} of {len(figures)} regions")
     if len(mine) >= 2:
         low, high = min(mine, key=mine.get), max(mine, key=mine.get)
         parts.append(f"its {len(mine)} authorities with comparable figures ranged from {places.shown(mine[low], unit)} "
@@ -249,7 +259,7 @@ def claims_part(code: str, name: str) -> tuple[str, str, list[str]]:
     """The summary sentence, the table of every claim's two verdicts (HTML) and its texts."""
     results = claim_rows(code)
     judged = results[0].area_name if results else name
-    where = "England" if code == ENGLAND else judged
+    where = "England" if code == ENGLAND else in_text(judged, query.areas().level(code))
     summary = (f"Each of the review's {len(results)} claims checked in this book, judged for {where}: with the data "
                f"the review had, {_verdict_counts(results, 'then')}; with the latest data held, "
                f"{_verdict_counts(results, 'now')}. For an area, a verdict says whether the national claim holds there; "

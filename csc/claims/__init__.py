@@ -227,13 +227,21 @@ def verdict_by_conclusion(review: Figure | None, alternatives: list[Figure], hol
     if claimed is not None and abs(review.value - claimed) > tolerance:
         caveat = (f"the stated size holds, but the review's own choices give {review.shown}, not {claimed:g}"
                   + (f"; {caveat}" if caveat else ""))
+    elif caveat:   # the figure the verdict rests on comes first, then what qualifies it
+        caveat = f"{review.shown} under the review's choices, and every alternative tried agrees; {caveat}"
     failing = [a for a in alternatives if a.value is not None and not holds(a.value)]
     if failing:
         return "contested", (f"holds under the review's choices ({review.shown}) but not with "
-                             f"{failing[0].label[:1].lower() + failing[0].label[1:]} ({failing[0].shown})")
+                             f"{_lower_first(failing[0].label)} ({failing[0].shown})")
     if caveat:
         return "reproduced with caveats", caveat
     return "reproduced", f"{review.shown} under the review's choices, and the conclusion survives every alternative tried"
+
+
+def _lower_first(label: str) -> str:
+    """A label inside a sentence: its first letter lower-cased, unless the first word is an acronym (FTE, UASC)."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
 
 
 def too_few(data: Data, why: str, review: Figure | None = None, alternatives=(), period: str = "") -> Judgement:

@@ -71,9 +71,19 @@ def children_in_care_2020(claim, area, data, **_):
     if not national(area):
         if too_small(n):
             return too_few(data, f"the area's count is {SMALL}", review, alternatives, REVIEW_YEAR)
-        return Judgement(data, review, alternatives, "reproduced with caveats",
-                         f"80,080 is England's figure; the same table gives {count(n)} here"
-                         + (f" ({rate:.0f} per 10,000)" if rate is not None else ""), last or REVIEW_YEAR)
+        # A national count cannot hold for an area; what can is the national rate it stands for.
+        england = figure("cla.rate_per_10000", ENGLAND, REVIEW_YEAR, data.vintage)
+        if rate is None or england is None:
+            return Judgement(data, review, alternatives, "not checkable with public data",
+                             f"80,080 is England's count; here {count(n)} children were looked after, but the rate "
+                             "per 10,000 that would compare them is not published for this area", last or REVIEW_YEAR)
+        near = abs(rate / england - 1) <= 0.1
+        return Judgement(data, review, alternatives, "reproduced with caveats" if near else "not supported",
+                         f"80,080 is England's count; here {count(n)} children were looked after, {rate:.0f} per "
+                         f"10,000 against England's {england:.0f}: "
+                         + ("within a tenth of the national rate" if near else
+                            f"{'above' if rate > england else 'below'} the national rate by more than a tenth"),
+                         last or REVIEW_YEAR)
     if abs(n - 80080) <= 5 and rate is not None and round(rate) == 67:
         return Judgement(data, review, alternatives, "reproduced",
                          "80,080 and 67 per 10,000 are the 2020 release's own figures", REVIEW_YEAR)
@@ -131,8 +141,9 @@ def decade_growth(claim, area, data, **_):
         return unavailable(data, review, alternatives, end)
     verdict, why = verdict_by_conclusion(review, alternatives, about(24, 0.25), size="about +24%",
                                          claimed=24 if national(area) and data.key == "review" else None,
-                                         caveat="the 2010 rate of 58 per 10,000 is not in the files held, so only the "
-                                                "count is checked")
+                                         caveat=("the 2010 rate of 58 per 10,000 is not in the files held"
+                                                 if national(area) else "rates for 2010 are not in the files held")
+                                         + ", so only the count is checked")
     return Judgement(data, review, alternatives, verdict, why, end or "")
 
 
@@ -174,7 +185,8 @@ def entries_falling(claim, area, data, **_):
         return too_few(data, f"starts for this area are {SMALL} or not published", review, alternatives, end)
     if peak == end or review.value is None or review.value > -2:
         return Judgement(data, review, alternatives, "not supported",
-                         f"entries were at or near their peak in {end} ({review.shown} on {peak})", end)
+                         f"entries were at their peak in {end}" if peak == end or review.value is None else
+                         f"entries were near their peak in {end} ({review.shown} on their {peak} peak)", end)
     if stock.value is None or stock.value <= 0:
         return Judgement(data, review, alternatives, "not supported",
                          f"entries fell {abs(review.value):.0f}% from their {peak} peak, but the number in care did not "
@@ -252,7 +264,8 @@ def teenagers(claim, area, data, **_):
     if net is not None and net < 2:
         return Judgement(data, review, alternatives, "contested",
                          f"the share aged 10 or over rose {rise:.0f} points from 2011 to {end}, but excluding UASC "
-                         f"it rose only {net:.0f}", end)
+                         + (f"it rose only {net:.0f}" if round(net) > 0 else "it did not rise" if round(net) == 0
+                            else f"it fell {abs(net):.0f}"), end)
     entry = (f"; among children starting care, {starting[0].shown} were aged 10 or over in {entry_year} "
              f"against {starting[1].shown} in 2011" if None not in (starting[0].value, starting[1].value) else "")
     return Judgement(data, review, alternatives, "reproduced with caveats",
@@ -490,9 +503,15 @@ def adoptions(claim, area, data, **_):
     if review.value < -1:
         return Judgement(data, review, alternatives, "reproduced with caveats",
                          f"adoptions fell {abs(review.value):.0f}% in {end}, {alternatives[0].shown} on the {peak} peak", end)
-    return Judgement(data, review, alternatives, "not supported",
-                     f"adoptions changed by {review.shown} in {end}: not falling, though {alternatives[0].shown} on "
-                     f"the {peak} peak", end)
+    moved = round(review.value)
+    change = (f"adoptions were unchanged in {end} on {before}" if moved == 0
+              else f"adoptions rose {moved}% in {end} on {before}" if moved > 0
+              else f"adoptions were about level in {end} on {before} ({-moved}% fewer)")
+    on_peak = alternatives[0].value
+    peak_said = ("" if on_peak is None else ", the most in any year held" if peak == end
+                 else f", level with the {peak} peak" if round(on_peak) == 0
+                 else f", though {abs(on_peak):.0f}% below the {peak} peak")
+    return Judgement(data, review, alternatives, "not supported", f"{change}: not falling{peak_said}", end)
 
 
 LEAVERS = "activity={}; age=19 to 21"

@@ -55,7 +55,8 @@ def private_share(area: str, period: str | None, vintage: str, measure: str, wha
     if total is None:
         return Figure(label, None, "not published")
     if too_small(total):
-        return Figure(label, None, f"too few to share ({count(total)} {what})", "", (total,))
+        return Figure(label, None, f"too few to share ({count(total)} {what.rstrip('s') if total == 1 else what})",
+                      "", (total,))
     share = private / total * 100
     return Figure(label, share, f"{share:.0f}%", f"{count(private)} private / {count(total)} {what}", (total,))
 
@@ -229,7 +230,7 @@ def residential_spending(claim, area, data: Data, **_):
                          "section 251 spending is not published for this area in the files held")
     review = faster(area, "2012-13", end, data.vintage, f"Residential care spending growth, 2012-13 to {end}, "
                     f"against all children's services")
-    alternatives = [faster(area, "2010-11", end, data.vintage, "From 2010-11 instead of 2012-13")]
+    alternatives = [faster(area, "2010-11", end, data.vintage, "Counting from 2010-11 instead of 2012-13")]
     spend = mk.number("spend.s251_line", area, end, data.vintage, "line=cla_residential", boundary(area))
     level_figure = Figure(f"Residential care spending, {end} (cash)", spend,
                           mk.pounds(spend) if spend is not None else "not published")
@@ -278,13 +279,15 @@ def wrong_places(claim, area, data: Data, **_):
         places = mk.number("mk.places_by_sector", area, year, data.vintage, mk.HOMES, boundary(area)) or 0.0
         children = mk.number("cla.children_looked_after", area, year, data.vintage, boundary=boundary(area))
         england = table["places"].sum() / table["children_looked_after"].sum()
-        if too_small(places, children):
-            return too_few(data, f"fewer than {SMALL_NUMBER} children's home places or children looked after here "
-                                 f"({count(places)} places; children looked after: {count(children)})", period=year)
+        # Few or no places is the finding itself (the claim is that homes are not where children are); only the
+        # children looked after, the base, must be enough to judge by.
+        if children is None or too_small(children):
+            return too_few(data, f"fewer than {SMALL_NUMBER} children looked after here "
+                                 f"({count(children)}), too few to set places against", period=year)
         ratio = places / children / england
         review = Figure(f"Places per child looked after against England's, 31 March {year}", ratio, f"{ratio:.2f} times",
                         f"{count(places)} places / {count(children)} children, England "
-                        f"{england * 100:.0f} per 100", (places, children))
+                        f"{england * 100:.0f} per 100", (children,))
     mismatch = ratio > 1.25 or ratio < 0.8
     verdict = "reproduced with caveats" if mismatch else "not supported"
     why = (f"supply here is {review.shown} England's relative to its children looked after, a mismatch of more than a "
