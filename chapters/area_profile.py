@@ -29,11 +29,9 @@ display(Markdown(f"# {page.name[:1].upper() + page.name[1:]}\n\n{page.intro}"))
 
 # %% [markdown]
 # ## How it compares
-#
-# Each figure is for the latest year held, set beside the region and England and, for a local authority, its
-# statistical neighbours; a count below 20 is stated but not compared. The charts under them show the years held.
 
 # %%
+display(Markdown(page.comparison))
 for section, headline in zip(page.sections, profile.HEADLINES):
     display(Markdown(f"### {headline.short} ({headline.chapter.lower()})\n\n" + section.sentences[headline.key]))
 

@@ -72,6 +72,11 @@ def count(x) -> str:
     return f"{x:,.0f}" if is_number(x) else "not published"
 
 
+def rank_of(position: int, of: int) -> str:
+    """'highest', 'lowest' or '94th highest' (position 1 is the highest of `of`)."""
+    return "highest" if position == 1 else "lowest" if position == of else f"{ordinal(position)} highest"
+
+
 def listing(items: list[str], conjunction: str = "and") -> str:
     """'a', 'a and b', 'a, b and c'."""
     items = [i for i in items if i]

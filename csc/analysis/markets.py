@@ -190,7 +190,8 @@ def flows_sentence(ctx: Context) -> str:
     if flows.empty:
         return ""
     first, last = flows.iloc[0], flows.iloc[-1]
-    text = (f"Ofsted's joiners-and-leavers lists show {count(last['joined'])} children's homes in {ctx.area_name} "
+    text = (f"Ofsted's joiners-and-leavers lists show {count(last['joined'])} children's "
+            f"home{'' if last['joined'] == 1 else 's'} in {ctx.area_name} "
             f"joining the register in the year to 31 March {last['period']} and {count(last['left'])} leaving it, "
             f"against {count(first['joined'])} and {count(first['left'])} in the year to 31 March {first['period']}")
     if too_small(last["joined"]):

@@ -14,7 +14,7 @@ from ..catalogue import catalogue
 from ..chapter import Context
 from ..errors import UsageError
 from ..geography import ENGLAND
-from . import Chart, count, is_number, listing, ordinal, too_small
+from . import Chart, count, is_number, listing, rank_of, too_small
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,9 @@ def benchmark(measure: str, la_code: str, period: str, vintage: str = "latest", 
         for council in stand_ins:
             if council in seen:
                 continue
+            if code in council.split("+"):   # a joint return that includes the LA itself is no neighbour of it
+                left_out.append((areas.name(neighbour), f"published only jointly with {areas.name(code)}"))
+                continue
             seen.add(council)
             value, counted = figures.get(council, (None, None))
             if not is_number(value):
@@ -222,7 +225,9 @@ def beside_neighbours(b: Benchmark) -> str:
     names = query.areas().name
     stood_in = [f"{listing([names(c) for c in part['area_code']])} standing in for {names(named)}"
                 for named, part in b.compared.groupby("named", sort=False) if named not in set(b.compared["area_code"])]
-    basis = f", with {listing(stood_in)}, which had no figures for {b.period}" if stood_in else ""
+    basis = (f", with {stood_in[0]}, which had no figures for {b.period}" if len(stood_in) == 1
+             else f", with stand-ins for councils that had no figures for {b.period} ({'; '.join(stood_in)})"
+             if stood_in else "")
     reasons: dict[str, list[str]] = {}
     for name, reason in b.left_out:
         reasons.setdefault(reason, []).append(name)
@@ -235,12 +240,12 @@ def beside_neighbours(b: Benchmark) -> str:
     if b.rank is None:
         if is_number(b.count):   # a fraction of one post is stated as such, not rounded to 0
             based = f"{b.count:.1f}" if b.count < 10 and round(b.count) != b.count else count(b.count)
-            why = f"is based on only {based}, too few to rank"
+            why = f"is based on {'a count of 0' if b.count == 0 else 'only ' + based}, too few to rank"
         else:
             why = f"is not published for {b.period}"
         return (f"The {len(b.compared)} statistical neighbours of {b.area_name} (DfE's groupings of similar "
                 f"authorities) with comparable figures had a {spread}{left}; the {what} for {b.area_name} {why}.")
-    place = "highest" if b.rank == 1 else "lowest" if b.rank == b.of else f"{ordinal(b.rank)} highest"
+    place = rank_of(b.rank, b.of)
     return (f"Beside its {len(b.compared)} statistical neighbours with comparable figures (DfE's groupings of similar "
             f"authorities), {b.area_name} ranked {place} of {b.of} on this {what}, at {b.shown(b.value)}; the "
             f"neighbours had a {spread}{left}.")
@@ -263,7 +268,7 @@ def where_it_sits(ctx: Context, c: Comparison, counted: str) -> str:
         return "; " + listing([
             f"{r.area_name} had **{r.rate:.0f}**" + (
                 f" from only {count(r.count)} {counted}, too few for its rate to be compared" if too_small(r.count)
-                else f", the {ordinal(1 + int((c.la['rate'] > r.rate).sum()))} highest of {len(c.la)}, "
+                else f", the {rank_of(1 + int((c.la['rate'] > r.rate).sum()), len(c.la))} of {len(c.la)}, "
                      + ("within the limits" if r.position == "within 95% limits" else str(r.position)))
             for r in mine.itertuples()])
     if ctx.level == "regional" and len(mine):

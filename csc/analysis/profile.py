@@ -14,7 +14,7 @@ from ..catalogue import catalogue
 from ..chapter import in_text, validate
 from ..errors import UsageError
 from ..geography import ENGLAND
-from . import Chart, Section, count, is_number, listing, ordinal, too_small
+from . import SMALL_NUMBER, Chart, Section, count, is_number, listing, ordinal, too_small
 from . import places
 
 
@@ -38,8 +38,8 @@ HEADLINES = (
              "children on plans", "child on a plan"),
     Headline("looked_after", "The care system", "cla.children_looked_after", True, "Rate of children in care",
              "children looked after", "child looked after"),
-    Headline("agency", "The workforce", "wf.agency_rate", False, "Agency worker rate", "social workers in post (FTE)",
-             "social worker in post (FTE)", "wf.fte"),
+    Headline("agency", "The workforce", "wf.agency_rate", False, "Agency worker rate", "social workers employed directly (FTE; agency staff not counted)",
+             "social worker employed directly (FTE; agency staff not counted)", "wf.fte"),
     Headline("caseload", "The workforce", "wf.caseload", False, "Average caseload",
              "case-holding social workers (FTE)", "case-holding social worker (FTE)", "wf.case_holders_fte"),
 )
@@ -66,10 +66,11 @@ class Profile:
     links: str = ""
     chart: Chart | None = None          # the headline figures as small multiples
     data: pd.DataFrame | None = None    # its CSV: every panel's lines
+    comparison: str = ""                # what each figure is set beside, for this kind of area
 
     def texts(self) -> list[str]:
         """Every sentence a reader sees (for the every-area test)."""
-        out = [self.intro, self.claims_summary, *self.claim_texts, self.links]
+        out = [self.intro, self.comparison, self.claims_summary, *self.claim_texts, self.links]
         for s in self.sections:
             out += s.texts()
         return out + ([self.chart.title, self.chart.alt] if self.chart else [])
@@ -121,7 +122,9 @@ def _versus_england(value, england) -> str:
 
 
 def counted_noun(n: float, h: Headline) -> str:
-    """'1 child in need', '12 enquiries', '0.4 social workers in post (FTE)' (a fraction of one post is not 0)."""
+    """'1 child in need', '12 enquiries', 'no social workers employed directly', '0.4 ...' (a fraction is not 0)."""
+    if n == 0:
+        return f"no {h.noun}"
     number = f"{n:.1f}" if n < 10 and round(n) != n else count(n)
     return f"{number} {h.noun_one if number == '1' else h.noun}"
 
@@ -141,8 +144,8 @@ def _own_figure(h: Headline, code: str, name: str, period: str, unit: str, label
                else "suppressed" if code in reported else "not published")
         return None, f"{when}, the {label} for {name} is {why}"
     if (h.per_10000 or h.base) and too_small(counted):
-        return None, (f"{when}, the {label} for {name} was **{places.shown(value, unit)}** {words}, with only "
-                      f"{counted_noun(counted, h)}, too few to compare")
+        return None, (f"{when}, the {label} for {name} was **{places.shown(value, unit)}** {words}, with "
+                      + ("" if counted == 0 else "only ") + f"{counted_noun(counted, h)}, too few to compare")
     return value, f"{when}, the {label} for {name} was **{places.shown(value, unit)}** {words}"
 
 
@@ -201,17 +204,19 @@ def headline(h: Headline, code: str) -> Section:
     data = pd.concat([s.rename(column).rename_axis("year").reset_index().assign(area=k) for k, s in lines.items()
                       if len(s)], ignore_index=True)[["year", "area", column]]
     held = data[data["area"] == areas.name(code)]["year"]
-    span = f"{held.min()} to {held.max()}" if len(held) > 1 else f"{held.min()}" if len(held) else "no year"
+    span = f"{held.min()} to {held.max()}" if len(held) > 1 else f"{held.min()}" if len(held) else "none published"
     versus = _versus_england(value, england)
     title = f"{h.short}: {versus} in {period}" if versus else f"{h.short}: not compared in {period}"
     others = [k for k in lines if k != areas.name(code) and len(lines[k])]
     beside = [("the median of its statistical neighbours" if k == NEIGHBOURS_LINE else in_text(k, "regional"))
               for k in others]
+    read_out = [f"{areas.name(code)} {places.shown(value, unit) if value is not None else 'not compared'}"]
+    for k in others:   # every line's value in the year the sentence is about, as the sentence shows it
+        if int(period) in lines[k].index:
+            named = "the median of its statistical neighbours" if k == NEIGHBOURS_LINE else in_text(k, "regional")
+            read_out.append(f"{named} {places.shown(lines[k].get(int(period)), unit)}")
     alt = (f"Line chart of the {label} ({words}) for {areas.name(code)} ({span}) beside {listing(beside)}. In "
-           f"{period}: {areas.name(code)} {places.shown(value, unit) if value is not None else 'not compared'}, "
-           f"England {places.shown(england, unit)}"
-           + (f", median of its statistical neighbours {places.shown(lines[NEIGHBOURS_LINE].get(int(period)), unit)}"
-              if NEIGHBOURS_LINE in others and int(period) in lines[NEIGHBOURS_LINE].index else "") + ".")
+           f"{period}: {listing(read_out)}.")
     chart = Chart(f"{code}_{h.key}", title, alt, source_line(h.measure, h.per_10000), AXIS[unit])
     return Section({h.key: sentence}, data, chart, {"value": value, "england": england}, period)
 
@@ -325,4 +330,8 @@ def profile(area: str) -> Profile:
     sections = [headline(h, code) for h in HEADLINES]
     summary, table, texts = claims_part(code, name)
     chart, data = small_multiples(code, sections)
-    return Profile(code, name, level, intro, sections, summary, table, texts, links(code), chart, data)
+    comparison = ("Each figure is for the latest year held, set beside "
+                  + ("England and the other regions" if level == "regional"
+                     else "the region, England and the authority's statistical neighbours")
+                  + f"; a count below {SMALL_NUMBER} is stated but not compared. The charts under them show the years held.")
+    return Profile(code, name, level, intro, sections, summary, table, texts, links(code), chart, data, comparison)

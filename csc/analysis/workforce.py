@@ -128,6 +128,8 @@ def role_shares(table: pd.DataFrame, year: int) -> dict[str, float] | None:
         return None
     total = row[ALL_ROLES]
     managers = sum(row[r] for r in MANAGERS)
+    if managers == 0:   # no council runs children's services without managers: the roles were not returned
+        return None
     return {"total": total, "managers": managers / total * 100,
             "not_direct": (managers + row["Qualified without cases"]) / total * 100,
             "first_line_frontline": (row["Senior manager"] + row["Middle manager"] + row["Qualified without cases"])
@@ -139,12 +141,15 @@ def without_cases(code: str, vintage: str, boundary: str) -> pd.Series:
     """The other 'not holding cases' measure: FTE holding no case as a % of FTE (any role can hold cases)."""
     fte, holders = published("wf.fte", code, vintage, boundary), published("wf.case_holders_fte", code, vintage, boundary)
     both = pd.concat([fte, holders], axis=1, keys=["fte", "holders"]).dropna()
-    both = both[both["fte"] >= SMALL_NUMBER]
+    # Where more FTE hold cases than are in post (agency staff hold cases but are not in post), the difference is
+    # no share of anything: that year is not shown.
+    both = both[(both["fte"] >= SMALL_NUMBER) & (both["holders"] <= both["fte"])]
     return (1 - both["holders"] / both["fte"]) * 100
 
 
 def one_in(share: float) -> str:
-    return f"1 in {100 / share:.1f}" if share > 0 else "none"
+    """The review's way of saying a share ('1 in 3'); half or more is said in words."""
+    return "none" if share <= 0 else "half or more" if share >= 50 else f"1 in {100 / share:.1f}"
 
 
 def cite_measures(measures, code: str, vintage: str, boundary: str = "as_published") -> str:

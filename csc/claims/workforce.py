@@ -42,7 +42,7 @@ def year_of(data: Data, series: pd.Series, review: str = "2020") -> str | None:
 
 def percent(label: str, value: float | None, arithmetic: str = "", counts=(), ratio: bool = False) -> Figure:
     """A share as a Figure; with `ratio`, shown also as '1 in N' (the review's own way of saying it)."""
-    shown = "not published" if value is None else f"{value:.1f}%" + (f", {one_in(value)}" if ratio else "")
+    shown = "not published" if value is None else f"{value:.1f}%" + (f", {one_in(value)}" if ratio and value > 0 else "")
     return Figure(label, value, shown, arithmetic, tuple(counts))
 
 
@@ -65,7 +65,7 @@ def not_working_directly(claim, area, data, **_):
     year = "2020" if data.key == "review" else (held[-1] if held else None)
     shares = role_shares(table, int(year)) if year else None
     if shares is None:
-        return too_few(data, f"the role split for this area is suppressed or covers {SMALL} in "
+        return too_few(data, f"the role split for this area is suppressed, not returned or covers {SMALL} in "
                              f"{year or 'the years held'}", period=year or "")
     review = percent(f"Managers and qualified social workers holding no cases, {year} ({RELEASE[data.key]})",
                      shares["not_direct"], "senior, middle and first-line managers and qualified social workers "
@@ -90,7 +90,7 @@ def managers_share(claim, area, data, **_):
     table = roles(code, data.vintage, boundary)
     held = data.upto([str(y) for y in table.index if role_shares(table, y)])
     if not held or (data.key == "review" and "2020" not in held):
-        return too_few(data, f"the role split for this area is suppressed or covers {SMALL}")
+        return too_few(data, f"the role split for this area is suppressed, not returned or covers {SMALL}")
     year = "2020" if data.key == "review" else held[-1]
     shares = role_shares(table, int(year))
     review = percent(f"Managers (senior, middle, first-line), {year} ({RELEASE[data.key]})", shares["managers"],
