@@ -65,7 +65,8 @@ def unavailable(data: Data, area: str, review: Figure, alternatives: list[Figure
         return too_few(data, f"the {' or '.join(periods)} figure is suppressed for this area (small numbers)",
                        review, alternatives, end or "")
     return Judgement(data, review, alternatives, "not checkable with public data",
-                     f"the {' or '.join(periods)} figure for this area was not published (not returned to DfE)",
+                     f"the {' or '.join(periods)} figure for this area is not in the files held (not published, "
+                     "and not marked as suppressed)",
                      end or "")
 
 

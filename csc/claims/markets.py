@@ -188,10 +188,13 @@ def weekly_cost(claim, area, data: Data, **_):
               "children in children's homes alone are published for England only in the files held, so this divides "
               "by all children in residential settings")
     verdict, why = verdict_by_conclusion(review, tested, holds, caveat, size="about £4,000 a week (£3,500 to £4,500)")
+    if not england and verdict == "not supported":   # one council's spending over a count at 31 March is rough
+        why += f"; {caveat}: one council's figure is a rough guide"
     why += risen(data, review.value, 4500)
     if growth is not None and not about(40)(growth.value) and verdict.startswith("reproduced"):
+        moved = f"{'rose' if growth.value > 0 else 'fell'} {abs(growth.value):.0f}%"
         verdict, why = "contested", (f"the weekly figure holds ({review.shown}), but the only official series from "
-                                     f"2013, spending per child in all residential settings, changed {growth.shown} "
+                                     f"2013, spending per child in all residential settings, {moved} "
                                      f"in cash, not about +40%: children's homes alone are counted only from 2018")
     return Judgement(data, review, alternatives, verdict, why, fy)
 
