@@ -45,16 +45,20 @@ def problems(text: str, where: str) -> list[str]:
     return [f"{where}: {why}: {text[:300]!r}" for pattern, why in BAD if pattern.search(text)]
 
 
-def section_problems(module, code: str) -> list[str]:
-    """Every section sentence of a chapter's analysis module (csc.analysis.<chapter>) for one area, both vintages."""
-    found = []
+def sections_read(module, code: str):
+    """(where, section) for every section of a chapter's analysis module (csc.analysis.<chapter>) for one area,
+    both vintages."""
     for vintage in ("latest", "first"):
         ctx = chapter.validate(area=code, vintage=vintage)
         for name, section in module.sections(ctx).items():
             assert isinstance(section, Section)
-            for text in section.texts():
-                found += problems(text, f"{ctx.area_name} / {vintage} / {name}")
-    return found
+            yield f"{ctx.area_name} / {vintage} / {name}", section
+
+
+def section_problems(module, code: str) -> list[str]:
+    """Every section sentence of a chapter's analysis module for one area, both vintages."""
+    return [p for where, section in sections_read(module, code) for text in section.texts()
+            for p in problems(text, where)]
 
 
 def claim_problems(chapter_name: str, code: str) -> list[str]:

@@ -123,14 +123,20 @@ def test_parameter_change_marks_a_chapter_stale(tmp_path, monkeypatch):
     assert reason in ("parameters changed", "never built")
 
 
-def test_a_failing_chapter_names_the_cell_and_publishes_nothing(tmp_path, monkeypatch):
+def scratch_chapter(tmp_path: Path, monkeypatch, name: str, source: str) -> Path:
+    """A one-off chapter source in a chapters folder of its own, with the build's work folder beside it."""
     chapters = tmp_path / "chapters"
     chapters.mkdir()
-    (chapters / "broken.py").write_text(
-        '# %% tags=["parameters"]\narea = "E92000001"\n\n# %%\nimport csc\n'
-        'csc.value("cp.no_such_measure", period="2020")\n')
+    (chapters / f"{name}.py").write_text(source)
     monkeypatch.setattr(build.paths, "CHAPTERS", chapters)
     monkeypatch.setattr(build, "WORK", tmp_path / "work")
+    return chapters
+
+
+def test_a_failing_chapter_names_the_cell_and_publishes_nothing(tmp_path, monkeypatch):
+    chapters = scratch_chapter(tmp_path, monkeypatch, "broken",
+                               '# %% tags=["parameters"]\narea = "E92000001"\n\n# %%\nimport csc\n'
+                               'csc.value("cp.no_such_measure", period="2020")\n')
     output = chapters / "broken.ipynb"
     with pytest.raises(CscError) as err:
         build.execute("broken", {"inputs": ["cin"]}, {"area": "E92000001"}, output, tmp_path / "files")
@@ -145,13 +151,9 @@ def test_a_failing_chapter_names_the_cell_and_publishes_nothing(tmp_path, monkey
 def test_notebooks_run_side_by_side_talk_to_their_kernels_over_unix_sockets(tmp_path, monkeypatch):
     """Kernels started at once on TCP race for the same free port and one dies at start (CI, papermill#511); over
     IPC each kernel has its own socket directory, removed afterwards."""
-    chapters = tmp_path / "chapters"
-    chapters.mkdir()
-    (chapters / "transport.py").write_text(
-        '# %% tags=["parameters"]\nrun = 0\n\n# %%\nfrom ipykernel.kernelapp import IPKernelApp\n'
-        'app = IPKernelApp.instance()\nprint(app.transport, app.ip)\n')
-    monkeypatch.setattr(build.paths, "CHAPTERS", chapters)
-    monkeypatch.setattr(build, "WORK", tmp_path / "work")
+    scratch_chapter(tmp_path, monkeypatch, "transport",
+                    '# %% tags=["parameters"]\nrun = 0\n\n# %%\nfrom ipykernel.kernelapp import IPKernelApp\n'
+                    'app = IPKernelApp.instance()\nprint(app.transport, app.ip)\n')
     jobs = [("transport", {"inputs": []}, {"run": run}, tmp_path / f"run{run}.ipynb", tmp_path / f"files{run}")
             for run in range(4)]
     executor.run(build.execute, jobs, workers=2)

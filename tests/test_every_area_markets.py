@@ -4,10 +4,10 @@ statistic is labelled so wherever it appears."""
 from __future__ import annotations
 
 import pytest
-from sentences import across_areas, claim_problems, problems
+from sentences import across_areas, claim_problems, problems, sections_read
 
 from csc import chapter, claims
-from csc.analysis import NOT_IN_BUILD, Section
+from csc.analysis import NOT_IN_BUILD
 from csc.analysis import markets as mk
 
 # Phrases only the hand-collected figures use: wherever one appears, "not official statistics" must too.
@@ -24,15 +24,11 @@ def unlabelled(text: str, where: str) -> list[str]:
 
 def check_area(code: str) -> list[str]:
     found: list[str] = []
-    for vintage in ("latest", "first"):
-        ctx = chapter.validate(area=code, vintage=vintage)
-        for name, section in mk.sections(ctx).items():
-            assert isinstance(section, Section)
-            for text in section.texts():
-                found += problems(text, f"{ctx.area_name} / {vintage} / {name}")
-                found += unlabelled(text, f"{ctx.area_name} / {vintage} / {name}")
-            if section.chart is not None:
-                assert section.data is not None and len(section.data), (code, name)
+    for where, section in sections_read(mk, code):
+        for text in section.texts():
+            found += problems(text, where) + unlabelled(text, where)
+        if section.chart is not None:
+            assert section.data is not None and len(section.data), where
     for result in claims.evaluate_chapter("markets", code):
         found += unlabelled(claims.box(result), f"{result.area_name} / claim {result.claim.id}")
     return found + claim_problems("markets", code)

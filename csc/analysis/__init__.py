@@ -72,6 +72,11 @@ def count(x) -> str:
     return f"{x:,.0f}" if is_number(x) else "not published"
 
 
+def small_count(n: float) -> str:
+    """A count as a small-number sentence states it: a fraction of one (FTE) is shown as such, not rounded to 0."""
+    return f"{n:.1f}" if n < 10 and round(n) != n else count(n)
+
+
 def rank_of(position: int, of: int) -> str:
     """'highest', 'lowest' or '94th highest' (position 1 is the highest of `of`)."""
     return "highest" if position == 1 else "lowest" if position == of else f"{ordinal(position)} highest"

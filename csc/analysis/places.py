@@ -14,7 +14,7 @@ from ..catalogue import catalogue
 from ..chapter import Context
 from ..errors import UsageError
 from ..geography import ENGLAND
-from . import Chart, count, is_number, listing, rank_of, too_small
+from . import Chart, count, is_number, listing, rank_of, small_count, too_small
 
 
 @dataclass(frozen=True)
@@ -238,9 +238,8 @@ def beside_neighbours(b: Benchmark) -> str:
                 f"{b.period}, so it is not set beside them{left}.")
     spread = f"median of {b.shown(b.median)} (range {b.shown(b.low)} to {b.shown(b.high)}){basis}"
     if b.rank is None:
-        if is_number(b.count):   # a fraction of one post is stated as such, not rounded to 0
-            based = f"{b.count:.1f}" if b.count < 10 and round(b.count) != b.count else count(b.count)
-            why = f"is based on {'a count of 0' if b.count == 0 else 'only ' + based}, too few to rank"
+        if is_number(b.count):
+            why = f"is based on {'a count of 0' if b.count == 0 else 'only ' + small_count(b.count)}, too few to rank"
         else:
             why = f"is not published for {b.period}"
         return (f"The {len(b.compared)} statistical neighbours of {b.area_name} (DfE's groupings of similar "

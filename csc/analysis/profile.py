@@ -14,7 +14,7 @@ from ..catalogue import catalogue
 from ..chapter import in_text, validate
 from ..errors import UsageError
 from ..geography import ENGLAND
-from . import SMALL_NUMBER, Chart, Section, count, is_number, listing, ordinal, too_small
+from . import SMALL_NUMBER, Chart, Section, is_number, listing, rank_of, small_count, too_small
 from . import places
 
 
@@ -33,12 +33,14 @@ class Headline:
 HEADLINES = (
     Headline("children_in_need", "Family help", "cin.children_in_need", True, "Children in need rate",
              "children in need", "child in need"),
-    Headline("section47", "Family help", "cp.section47_enquiries", True, "Section 47 enquiry rate", "enquiries", "enquiry"),
+    Headline("section47", "Family help", "cp.section47_enquiries", True, "Section 47 enquiry rate", "enquiries",
+             "enquiry"),
     Headline("protection_plans", "Family help", "cp.cpp_at_31_march", True, "Child protection plan rate",
              "children on plans", "child on a plan"),
     Headline("looked_after", "The care system", "cla.children_looked_after", True, "Rate of children in care",
              "children looked after", "child looked after"),
-    Headline("agency", "The workforce", "wf.agency_rate", False, "Agency worker rate", "social workers employed directly (FTE; agency staff not counted)",
+    Headline("agency", "The workforce", "wf.agency_rate", False, "Agency worker rate",
+             "social workers employed directly (FTE; agency staff not counted)",
              "social worker employed directly (FTE; agency staff not counted)", "wf.fte"),
     Headline("caseload", "The workforce", "wf.caseload", False, "Average caseload",
              "case-holding social workers (FTE)", "case-holding social worker (FTE)", "wf.case_holders_fte"),
@@ -125,7 +127,7 @@ def counted_noun(n: float, h: Headline) -> str:
     """'1 child in need', '12 enquiries', 'no social workers employed directly', '0.4 ...' (a fraction is not 0)."""
     if n == 0:
         return f"no {h.noun}"
-    number = f"{n:.1f}" if n < 10 and round(n) != n else count(n)
+    number = small_count(n)
     return f"{number} {h.noun_one if number == '1' else h.noun}"
 
 
@@ -163,8 +165,7 @@ def _region_rank(h: Headline, region: str, period: str, unit: str) -> str:
         shown = {c: places.shown(v, unit) for c, v in figures.items()}
         equal = sum(shown[c] == shown[region] for c in figures if c != region)
         higher = sum(v > figures[region] and shown[c] != shown[region] for c, v in figures.items())
-        place = ("highest" if higher == 0 else "lowest" if higher + equal == len(figures) - 1
-                 else f"{ordinal(higher + 1)} highest")
+        place = rank_of(higher + 1, len(figures) - equal)   # joint last is lowest
         parts.append(f"the {'joint ' if equal else ''}{place} of {len(figures)} regions")
     if len(mine) >= 2:
         low, high = min(mine, key=mine.get), max(mine, key=mine.get)
